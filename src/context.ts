@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ContextFunction } from '@apollo/server';
+import { upstreamAuthorization } from './auth';
+import { SyncteraClient } from './synctera/client';
+import type { Upstream } from './synctera/upstream';
+
+/** What every resolver of one GraphQL request sees; nothing in it is shared between requests. */
+export interface Context {
+  /** The request's `X-Request-Id` (generated when absent); logged, sent upstream, in errors. */
+  readonly requestId: string;
+  /** The request's `Idempotency-Key` header, unvalidated (see `idempotencyKeyForField`). */
+  readonly idempotencyKeyHeader: string | undefined;
+  /** This request's upstream data source. */
+  readonly synctera: SyncteraClient;
+}
+
+/** The per-request input of the context function: the incoming Node request. */
+export interface ContextArgs {
+  readonly req: IncomingMessage;
+}
+
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
+/** Builds a fresh {@link Context} for each request over the server's shared upstream. */
+export function createContextFunction(upstream: Upstream): ContextFunction<[ContextArgs], Context> {
+  return async ({ req }) => {
+    const requestId = requestIdOf(req);
+    return {
+      requestId,
+      idempotencyKeyHeader: singleHeader(req.headers['idempotency-key']),
+      synctera: new SyncteraClient({
+        dispatcher: upstream.dispatcher,
+        path: upstream.path,
+        timeoutMs: upstream.timeoutMs,
+        retryPolicy: upstream.retryPolicy,
+        logger: upstream.logger,
+        requestId,
+        authorization: upstreamAuthorization(
+          singleHeader(req.headers.authorization),
+          upstream.apiKey,
+        ),
+      }),
+    };
+  };
+}
+
+/** The request's own id when it is a sane one, else a new UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = singleHeader(req.headers['x-request-id']);
+  return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,123 @@
+import { GraphQLError } from 'graphql';
+
+/** The error codes of CONTRACT.md §4. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_BAD_RESPONSE';
+
+/**
+ * What a client learns about an upstream failure: never the token, never the body. `requestId`
+ * is the upstream's `X-Request-Id`, for support tickets with Synctera.
+ */
+export interface UpstreamErrorInfo {
+  readonly status: number | null;
+  readonly type: string | null;
+  readonly code: string | null;
+  readonly requestId: string | null;
+}
+
+/** Base of every error this module raises on purpose: a contract code, optional upstream info. */
+export class ContractError extends GraphQLError {
+  constructor(
+    message: string,
+    /** The contract code, also in `extensions.code`. */
+    readonly code: ErrorCode,
+    /** Set when the error comes from an upstream answer or failure. */
+    readonly upstream?: UpstreamErrorInfo,
+  ) {
+    super(message, { extensions: upstream ? { code, upstream } : { code } });
+  }
+}
+
+function errorClass(code: ErrorCode) {
+  return class extends ContractError {
+    constructor(message: string, upstream?: UpstreamErrorInfo) {
+      super(message, code, upstream);
+    }
+  };
+}
+
+/** Missing or malformed Authorization, or upstream 401. */
+export class UnauthenticatedError extends errorClass('UNAUTHENTICATED') {}
+/** Upstream 403: the credentials are valid but may not do this. */
+export class ForbiddenError extends errorClass('FORBIDDEN') {}
+/** Input refused here (no upstream call) or by the upstream (400/422). */
+export class BadUserInputError extends errorClass('BAD_USER_INPUT') {}
+/** Upstream 404: no such person or business. */
+export class NotFoundError extends errorClass('NOT_FOUND') {}
+/** Upstream 409, or one Idempotency-Key used for two different bodies in one operation. */
+export class IdempotencyConflictError extends errorClass('IDEMPOTENCY_CONFLICT') {}
+/** Upstream 429 that outlived the retries. */
+export class RateLimitedError extends errorClass('RATE_LIMITED') {}
+/** Upstream 5xx, network error or timeout that outlived the retries. */
+export class UpstreamUnavailableError extends errorClass('UPSTREAM_UNAVAILABLE') {}
+/** The upstream answered, but with something this contract cannot turn into a session. */
+export class UpstreamBadResponseError extends errorClass('UPSTREAM_BAD_RESPONSE') {}
+
+/** The parts of an RFC 7807 problem that are safe to pass on. */
+export interface UpstreamProblem {
+  readonly type: string | null;
+  readonly code: string | null;
+  readonly detail: string | null;
+}
+
+/**
+ * Turns an upstream non-2xx answer into the contract's error. The upstream `detail` becomes the
+ * message only for 400, 404, 409 and 422, where it tells the caller what to fix.
+ */
+export function errorFromUpstreamStatus(
+  status: number,
+  problem: UpstreamProblem,
+  requestId: string | null,
+): ContractError {
+  const upstream: UpstreamErrorInfo = { status, type: problem.type, code: problem.code, requestId };
+  const detailOr = (fallback: string) => problem.detail ?? fallback;
+  switch (status) {
+    case 400:
+    case 422:
+      return new BadUserInputError(
+        detailOr(`Synctera refused the request as invalid (HTTP ${status}).`),
+        upstream,
+      );
+    case 401:
+      return new UnauthenticatedError(
+        'Synctera rejected the credentials (HTTP 401): check that the bearer token is valid for this environment.',
+        upstream,
+      );
+    case 403:
+      return new ForbiddenError(
+        'Synctera refused this operation for these credentials (HTTP 403).',
+        upstream,
+      );
+    case 404:
+      return new NotFoundError(detailOr('No such person or business (HTTP 404).'), upstream);
+    case 409:
+      return new IdempotencyConflictError(
+        detailOr(
+          'Synctera reports a conflict for this Idempotency-Key (HTTP 409): use a new key for a different request.',
+        ),
+        upstream,
+      );
+    case 429:
+      return new RateLimitedError(
+        'Synctera is rate limiting these credentials (HTTP 429) and the retries ran out: try again later with the same idempotency key.',
+        upstream,
+      );
+  }
+  if (status >= 500) {
+    return new UpstreamUnavailableError(
+      `Synctera is unavailable (HTTP ${status}) and the retries ran out: try again later with the same idempotency key.`,
+      upstream,
+    );
+  }
+  return new UpstreamBadResponseError(
+    `Synctera answered with an unexpected HTTP status ${status}.`,
+    upstream,
+  );
+}

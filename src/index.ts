@@ -1,0 +1,19 @@
+/**
+ * The public API for hosts that mount this subgraph themselves. Importing it starts nothing and
+ * reads no environment.
+ */
+export { type Config, ConfigError, DEFAULT_SESSION_PATH, loadConfig, type UpstreamConfig } from './config';
+export { type Context, type ContextArgs, createContextFunction } from './context';
+export * from './errors';
+export { createLogger, type Logger, type LogLevel } from './logger';
+export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './schema';
+export {
+  createApolloServer,
+  createServer,
+  type GatewayServer,
+  GRAPHQL_PATH,
+  type ServerOptions,
+} from './server';
+export { createUpstream, type Upstream } from './synctera/upstream';
+export { type Emulator, type EmulatorFault, type EmulatorOptions, startEmulator } from './emulator';
+export { LANGUAGES, type Language, type LanguageCode } from './verification/language';

@@ -1,0 +1,60 @@
+/**
+ * Process entry (`npm start`): load the configuration, start the embedded emulator when no
+ * upstream is configured outside production, serve, and shut down cleanly on SIGTERM/SIGINT.
+ */
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { type Emulator, startEmulator } from './emulator';
+import { createLogger } from './logger';
+import { createServer } from './server';
+
+const EMULATOR_BANNER = `
+================================================================================
+  SYNCTERA_BASE_URL is not set: using the EMBEDDED EMULATOR of the upstream.
+  Sessions created here are NOT real document verifications and reach no bank.
+  Set SYNCTERA_BASE_URL (e.g. https://api-sandbox.synctera.com/v0) for the real API.
+================================================================================
+`;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+
+  let emulator: Emulator | undefined;
+  if (config.upstream.baseUrl === undefined) {
+    emulator = await startEmulator();
+    console.warn(EMULATOR_BANNER);
+  }
+  const server = await createServer({ config, logger, upstreamBaseUrl: emulator?.url });
+  const url = await server.listen();
+  logger.info(
+    { url, upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}` },
+    config.production
+      ? `Subgraph ready at ${url}`
+      : `Subgraph ready at ${url}: open it in a browser for Apollo Sandbox`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    await emulator?.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { type GraphQLSchema, graphqlSync, parse } from 'graphql';
+import { buildSchemaSync, createResolversMap } from 'type-graphql';
+import { DocumentVerificationSessionResolver } from './verification/document-verification-session.resolver';
+import { LanguageResolver } from './verification/language.resolver';
+
+/** The Federation version this subgraph links to. */
+export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.5';
+
+/**
+ * Declarations prepended to the type-graphql SDL. `@apollo/subgraph` does not predeclare `@oneOf`;
+ * declaring it makes graphql-js enforce it, for literals and variables alike.
+ */
+const SUBGRAPH_HEADER = `
+extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])
+
+directive @oneOf on INPUT_OBJECT
+`;
+
+/**
+ * Builds the Federation 2 subgraph schema: type-graphql classes → SDL with directives → the
+ * federation header → `buildSubgraphSchema` with type-graphql's resolvers.
+ */
+export function createSubgraphSchema(): GraphQLSchema {
+  const schema = buildSchemaSync({
+    resolvers: [DocumentVerificationSessionResolver, LanguageResolver],
+    skipCheck: true,
+  });
+  return buildSubgraphSchema({
+    typeDefs: parse(`${SUBGRAPH_HEADER}\n${printSchemaWithDirectives(schema)}`),
+    resolvers: createResolversMap(schema) as GraphQLResolverMap<unknown>,
+  });
+}
+
+/** The SDL this subgraph serves as `_service { sdl }`: what a router or `rover` composes. */
+export function printSubgraphSdl(schema: GraphQLSchema = createSubgraphSchema()): string {
+  const result = graphqlSync({ schema, source: '{ _service { sdl } }' });
+  const sdl = (result.data as { _service?: { sdl?: unknown } } | null)?._service?.sdl;
+  if (typeof sdl !== 'string') throw new Error('The subgraph schema did not serve its SDL.');
+  return sdl;
+}

@@ -1,0 +1,133 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { Config } from './config';
+import { type Context, createContextFunction } from './context';
+import { createFormatError } from './format-error';
+import { HttpError, sendJson, toHttpGraphQLRequest, writeHttpGraphQLResponse } from './http';
+import { createLogger, type Logger } from './logger';
+import { landingPagePlugin } from './plugins/landing-page';
+import { requestIdPlugin } from './plugins/request-id';
+import { createSubgraphSchema } from './schema';
+import { createUpstream, type Upstream } from './synctera/upstream';
+import type { RetryPolicy } from './synctera/retry-policy';
+
+/** Where the GraphQL endpoint is served. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  readonly config: Config;
+  /**
+   * The upstream base URL when `config.upstream.baseUrl` is unset, such as the embedded
+   * emulator's. One of the two is required.
+   */
+  readonly upstreamBaseUrl?: string;
+  /** Defaults to JSON logs at `config.logLevel`. */
+  readonly logger?: Logger;
+  /** Overrides of the retry timing (tests use a zero backoff). */
+  readonly retryPolicy?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+}
+
+/** A started gateway: Apollo Server behind a Node HTTP server, not yet listening. */
+export interface GatewayServer {
+  readonly apollo: ApolloServer<Context>;
+  readonly httpServer: Server;
+  readonly upstream: Upstream;
+  /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, then closes the upstream pool. */
+  close(): Promise<void>;
+}
+
+/** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
+export function createApolloServer({
+  production,
+  logger,
+  plugins = [],
+}: {
+  production: boolean;
+  logger: Logger;
+  plugins?: ApolloServerPlugin<Context>[];
+}): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema: createSubgraphSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createFormatError({ production, logger }),
+    logger,
+    plugins: [landingPagePlugin(production), requestIdPlugin(), ...plugins],
+  });
+}
+
+/**
+ * Creates and starts the gateway: `/graphql` (POST, and GET for queries and Sandbox) and
+ * `/health`. Call `listen()` to accept connections.
+ */
+export async function createServer(options: ServerOptions): Promise<GatewayServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const baseUrl = config.upstream.baseUrl ?? options.upstreamBaseUrl;
+  if (baseUrl === undefined) {
+    throw new Error('No upstream: set SYNCTERA_BASE_URL or pass upstreamBaseUrl (the emulator).');
+  }
+  const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
+  const context = createContextFunction(upstream);
+  const httpServer = createHttpServer();
+  const apollo = createApolloServer({
+    production: config.production,
+    logger,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { errors: [{ message: error.message }] });
+        return;
+      }
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') {
+      sendJson(res, 200, { status: 'ok' });
+    } else if (path === GRAPHQL_PATH) {
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: await toHttpGraphQLRequest(req),
+        context: () => context({ req }),
+      });
+      await writeHttpGraphQLResponse(res, response);
+    } else {
+      sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.` }] });
+    }
+  }
+
+  return {
+    apollo,
+    httpServer,
+    upstream,
+    async listen(port = config.port, host?: string) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const address = httpServer.address() as AddressInfo;
+      const shownHost = host ?? 'localhost';
+      return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
+    },
+    async close() {
+      await apollo.stop();
+      await upstream.close();
+    },
+  };
+}

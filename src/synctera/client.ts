@@ -1,0 +1,211 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import DataLoader from 'dataloader';
+import type { Dispatcher } from 'undici';
+import type { UpstreamAuthorization } from '../auth';
+import {
+  errorFromUpstreamStatus,
+  IdempotencyConflictError,
+  UnauthenticatedError,
+  UpstreamBadResponseError,
+  UpstreamUnavailableError,
+} from '../errors';
+import type { Logger } from '../logger';
+import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
+import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';
+import { type AttemptOutcome, delayBeforeRetry, retryReason, type RetryPolicy } from './retry-policy';
+import {
+  InvalidUpstreamAnswer,
+  type SessionRequestBody,
+  toDocumentVerificationSession,
+  toSessionRequestBody,
+  toUpstreamProblem,
+} from './wire';
+
+/** Largest upstream body read; a real session answer is a few hundred bytes. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** What one data source needs; shared parts (pool, policy, logger) are created once per server. */
+export interface SyncteraClientOptions {
+  /** Keep-alive connection pool to the upstream origin, shared by every request. */
+  readonly dispatcher: Dispatcher;
+  /** Request path on that origin, base path included (e.g. `/v0/verifications/…`). */
+  readonly path: string;
+  /** Budget of one attempt, headers and body included. */
+  readonly timeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  /** This request's upstream credentials, or why it has none. */
+  readonly authorization: UpstreamAuthorization;
+  /** Forwarded as `X-Request-Id`. */
+  readonly requestId: string;
+  readonly logger: Logger;
+}
+
+interface SessionCall {
+  readonly idempotencyKey: string;
+  readonly body: SessionRequestBody;
+  readonly json: string;
+}
+
+/**
+ * The upstream data source of one GraphQL request. Identical calls (same key and body) inside one
+ * operation share one upstream call; one key used with two bodies is refused before it leaves.
+ */
+export class SyncteraClient {
+  private readonly bodiesByKey = new Map<string, string>();
+  private readonly loader = new DataLoader<SessionCall, CreateDocumentVerificationSessionPayload, string>(
+    (calls) => Promise.all(calls.map((call) => this.send(call).catch((error: Error) => error))),
+    { cacheKeyFn: (call) => `${call.idempotencyKey}\n${call.json}` },
+  );
+
+  constructor(private readonly options: SyncteraClientOptions) {}
+
+  /** Creates a session upstream (or joins an identical call already made in this operation). */
+  createDocumentVerificationSession(
+    input: CreateDocumentVerificationSessionInput,
+    idempotencyKey: string,
+  ): Promise<CreateDocumentVerificationSessionPayload> {
+    const { authorization } = this.options;
+    if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
+    const body = toSessionRequestBody(input);
+    const json = JSON.stringify(body);
+    const earlier = this.bodiesByKey.get(idempotencyKey);
+    if (earlier !== undefined && earlier !== json) {
+      throw new IdempotencyConflictError(
+        `The idempotency key "${idempotencyKey}" is used for two different inputs in this operation: give each field its own idempotencyKey.`,
+      );
+    }
+    this.bodiesByKey.set(idempotencyKey, json);
+    return this.loader.load({ idempotencyKey, body, json });
+  }
+
+  private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      const result = await this.attempt(call);
+      const outcome = result.outcome;
+      const delayMs = delayBeforeRetry(this.options.retryPolicy, outcome, attempt);
+      this.options.logger.info(
+        {
+          requestId: this.options.requestId,
+          attempt,
+          status: outcome.kind === 'response' ? outcome.status : null,
+          durationMs: Math.round(performance.now() - started),
+          retryReason: delayMs === undefined ? null : retryReason(outcome),
+          retryInMs: delayMs ?? null,
+        },
+        'upstream attempt',
+      );
+      if (delayMs === undefined) return this.settle(result, call, attempt);
+      await sleep(delayMs);
+    }
+  }
+
+  private async attempt(call: SessionCall): Promise<AttemptResult> {
+    const { dispatcher, path, timeoutMs, authorization, requestId } = this.options;
+    try {
+      const response = await dispatcher.request({
+        method: 'POST',
+        path,
+        headers: {
+          authorization: authorization.ok ? authorization.header : '',
+          'idempotency-key': call.idempotencyKey,
+          'x-request-id': requestId,
+          'content-type': 'application/json',
+          accept: 'application/json, application/problem+json',
+        },
+        body: call.json,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await readText(response.body);
+      return {
+        outcome: {
+          kind: 'response',
+          status: response.statusCode,
+          retryAfter: headerValue(response.headers['retry-after']),
+        },
+        text,
+        upstreamRequestId: headerValue(response.headers['x-request-id']) ?? null,
+      };
+    } catch (error) {
+      return {
+        outcome: { kind: 'network-error' },
+        upstreamRequestId: null,
+        failure: describeFailure(error, timeoutMs),
+      };
+    }
+  }
+
+  private settle(
+    result: AttemptResult,
+    call: SessionCall,
+    attempts: number,
+  ): CreateDocumentVerificationSessionPayload {
+    const { outcome } = result;
+    if (outcome.kind === 'network-error') {
+      throw new UpstreamUnavailableError(
+        `Could not get an answer from Synctera (${result.failure}) after ${attempts} attempt(s): try again later with the same idempotency key.`,
+        { status: null, type: null, code: null, requestId: null },
+      );
+    }
+    const { text, upstreamRequestId: requestId } = result;
+    if (outcome.status < 200 || outcome.status > 299) {
+      throw errorFromUpstreamStatus(outcome.status, toUpstreamProblem(text ?? ''), requestId);
+    }
+    try {
+      if (text === undefined) {
+        throw new InvalidUpstreamAnswer(`Synctera answered with more than ${MAX_RESPONSE_BYTES} bytes.`);
+      }
+      return {
+        session: toDocumentVerificationSession(text, call.body),
+        idempotencyKey: call.idempotencyKey,
+      };
+    } catch (error) {
+      if (!(error instanceof InvalidUpstreamAnswer)) throw error;
+      throw new UpstreamBadResponseError(error.message, {
+        status: outcome.status,
+        type: null,
+        code: null,
+        requestId,
+      });
+    }
+  }
+}
+
+/** One attempt's outcome, with the answer's body when there was an answer. */
+interface AttemptResult {
+  readonly outcome: AttemptOutcome;
+  /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
+  readonly text?: string;
+  readonly upstreamRequestId: string | null;
+  /** Why there was no answer. */
+  readonly failure?: string;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readText(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_RESPONSE_BYTES) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') {
+      return `no answer within ${timeoutMs} ms`;
+    }
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : error.message;
+  }
+  return 'unknown network error';
+}

@@ -1,0 +1,67 @@
+/**
+ * The one place that decides whether an upstream attempt is tried again, and after how long.
+ * Retries are safe because every attempt carries the same Idempotency-Key.
+ */
+
+/** How one attempt ended, as far as retrying is concerned. */
+export type AttemptOutcome =
+  | { readonly kind: 'response'; readonly status: number; readonly retryAfter: string | undefined }
+  | { readonly kind: 'network-error' };
+
+/** Settings of the retry policy. */
+export interface RetryPolicy {
+  /** Retries after the first attempt (`SYNCTERA_MAX_RETRIES`). */
+  readonly maxRetries: number;
+  /** Cap of the exponential backoff before jitter, for attempt n: min(max, base × 2^(n-1)). */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Longest `Retry-After` honoured; a longer one ends the retries (the caller is waiting). */
+  readonly maxRetryAfterMs: number;
+  /** Source of jitter, in [0, 1); replaceable in tests. */
+  readonly random: () => number;
+}
+
+/** Defaults beside `maxRetries`, which comes from the configuration. */
+export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'maxRetries'> = {
+  baseDelayMs: 100,
+  maxDelayMs: 2_000,
+  maxRetryAfterMs: 5_000,
+  random: Math.random,
+};
+
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/** Why an outcome may be retried, for the attempt's log line; undefined when it may not. */
+export function retryReason(outcome: AttemptOutcome): string | undefined {
+  if (outcome.kind === 'network-error') return 'network-error';
+  return RETRYABLE_STATUSES.has(outcome.status) ? `status-${outcome.status}` : undefined;
+}
+
+/**
+ * Milliseconds to wait before attempt `attempt + 1`, or undefined when `attempt` (1-based) was
+ * the last one: the outcome is final, the retries are spent, or Retry-After asks for too long.
+ * Backoff is exponential with full jitter; a Retry-After (seconds or HTTP date) replaces it.
+ */
+export function delayBeforeRetry(
+  policy: RetryPolicy,
+  outcome: AttemptOutcome,
+  attempt: number,
+  now: number = Date.now(),
+): number | undefined {
+  if (attempt > policy.maxRetries || retryReason(outcome) === undefined) return undefined;
+  const requested = outcome.kind === 'response' ? retryAfterMs(outcome.retryAfter, now) : undefined;
+  if (requested !== undefined) {
+    return requested <= policy.maxRetryAfterMs ? requested : undefined;
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(policy.random() * ceiling);
+}
+
+/** Parses `Retry-After` (delta seconds or HTTP date) into milliseconds from `now`. */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

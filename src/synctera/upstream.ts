@@ -1,0 +1,37 @@
+import { Pool } from 'undici';
+import type { UpstreamConfig } from '../config';
+import type { Logger } from '../logger';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+
+/** Everything per-server about the upstream: one keep-alive pool and the settings of each call. */
+export interface Upstream {
+  readonly dispatcher: Pool;
+  /** Path on the pool's origin: the base URL's path followed by the session path. */
+  readonly path: string;
+  readonly timeoutMs: number;
+  readonly retryPolicy: RetryPolicy;
+  readonly apiKey: string | undefined;
+  readonly logger: Logger;
+  /** Closes the pool once in-flight calls have finished. */
+  close(): Promise<void>;
+}
+
+/** Creates the shared upstream for `baseUrl` (the configured one, or the emulator's). */
+export function createUpstream(
+  config: UpstreamConfig,
+  baseUrl: string,
+  logger: Logger,
+  retryPolicy: Partial<Omit<RetryPolicy, 'maxRetries'>> = {},
+): Upstream {
+  const url = new URL(baseUrl);
+  const dispatcher = new Pool(url.origin, { keepAliveTimeout: 30_000 });
+  return {
+    dispatcher,
+    path: `${url.pathname.replace(/\/+$/, '')}${config.sessionPath}`,
+    timeoutMs: config.timeoutMs,
+    retryPolicy: { ...DEFAULT_RETRY_POLICY, ...retryPolicy, maxRetries: config.maxRetries },
+    apiKey: config.apiKey,
+    logger,
+    close: () => dispatcher.close(),
+  };
+}

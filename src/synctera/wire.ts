@@ -1,0 +1,133 @@
+/**
+ * The upstream's JSON shapes and the one mapping between them and the GraphQL types, both ways.
+ */
+import { BadUserInputError, type UpstreamProblem } from '../errors';
+import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
+import { Business, Person } from '../verification/customer.type';
+import type { DocumentVerificationSession } from '../verification/document-verification-session.type';
+import { SessionState } from '../verification/enums.type';
+import { languageCode, type LanguageCode } from '../verification/language';
+
+/** The JSON body of the upstream POST, in snake_case. */
+export interface SessionRequestBody {
+  readonly person_id?: string;
+  readonly business_id?: string;
+  readonly document_type?: 'LICENSE' | 'PASSPORT';
+  readonly language?: LanguageCode;
+  readonly send_sms?: boolean;
+}
+
+/**
+ * Builds the upstream body. `@oneOf` has already refused zero or two ids; this check stays as
+ * defence in depth so no code path can send an ambiguous customer upstream.
+ */
+export function toSessionRequestBody(input: CreateDocumentVerificationSessionInput): SessionRequestBody {
+  const { personId, businessId } = input.customer;
+  const hasPerson = personId !== null && personId !== undefined;
+  const hasBusiness = businessId !== null && businessId !== undefined;
+  if (hasPerson === hasBusiness) {
+    throw new BadUserInputError(
+      'input.customer must set exactly one of personId or businessId (got ' +
+        (hasPerson ? 'both' : 'neither') +
+        ').',
+    );
+  }
+  return {
+    ...(hasPerson ? { person_id: personId } : { business_id: businessId as string }),
+    ...(input.documentType ? { document_type: input.documentType } : {}),
+    ...(input.language ? { language: languageCode(input.language) } : {}),
+    ...(typeof input.sendSms === 'boolean' ? { send_sms: input.sendSms } : {}),
+  };
+}
+
+/** A 2xx answer that breaks the contract; the data source turns it into UPSTREAM_BAD_RESPONSE. */
+export class InvalidUpstreamAnswer extends Error {
+  override readonly name = 'InvalidUpstreamAnswer';
+}
+
+const SESSION_STATES = new Set<string>(Object.values(SessionState));
+
+/**
+ * Validates a 2xx body and maps it to the GraphQL session. The customer is the one the upstream
+ * answered for; when the answer names none, the one that was asked for.
+ */
+export function toDocumentVerificationSession(
+  bodyText: string,
+  requested: SessionRequestBody,
+): DocumentVerificationSession {
+  const body = parseJsonObject(bodyText);
+  if (body === undefined) {
+    throw new InvalidUpstreamAnswer('Synctera answered with a body that is not a JSON object.');
+  }
+  const sessionId = body.session_id;
+  if (typeof sessionId !== 'string' || sessionId === '') {
+    throw new InvalidUpstreamAnswer('Synctera answered without a session_id.');
+  }
+  if (typeof body.url !== 'string' || !isHttpUrl(body.url)) {
+    throw new InvalidUpstreamAnswer('Synctera answered without a valid session url.');
+  }
+  if (typeof body.state !== 'string' || !SESSION_STATES.has(body.state)) {
+    throw new InvalidUpstreamAnswer(
+      `Synctera answered with a session state this gateway does not know: ${JSON.stringify(body.state)}.`,
+    );
+  }
+  if (body.id !== undefined && body.id !== null && typeof body.id !== 'string') {
+    throw new InvalidUpstreamAnswer('Synctera answered with a session id that is not a string.');
+  }
+  return {
+    id: body.id ?? null,
+    sessionId,
+    state: body.state as SessionState,
+    url: body.url,
+    customer: answeredCustomer(body, requested),
+  };
+}
+
+function answeredCustomer(body: Record<string, unknown>, requested: SessionRequestBody): Person | Business {
+  const personId = optionalString(body, 'person_id');
+  const businessId = optionalString(body, 'business_id');
+  if (personId !== undefined && businessId !== undefined) {
+    throw new InvalidUpstreamAnswer('Synctera answered with both a person_id and a business_id.');
+  }
+  if (personId !== undefined) return new Person(personId);
+  if (businessId !== undefined) return new Business(businessId);
+  return requested.person_id !== undefined
+    ? new Person(requested.person_id)
+    : new Business(requested.business_id as string);
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidUpstreamAnswer(`Synctera answered with a ${field} that is not a string.`);
+  }
+  return value;
+}
+
+/** Reads the safe parts of an RFC 7807 problem body; anything else yields empty fields. */
+export function toUpstreamProblem(bodyText: string): UpstreamProblem {
+  const body = parseJsonObject(bodyText) ?? {};
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  return { type: text(body.type), code: text(body.code), detail: text(body.detail) };
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
