@@ -14,6 +14,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/main.ts', 'src/emulator/main.ts', 'test/bench/**', '.ci/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

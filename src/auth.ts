@@ -1,7 +1,6 @@
 /** The Authorization sent upstream for one request (CONTRACT.md §3). */
 export type UpstreamAuthorization =
-  | { readonly ok: true; readonly header: string }
-  | { readonly ok: false; readonly refusal: string };
+  { readonly ok: true; readonly header: string } | { readonly ok: false; readonly refusal: string };
 
 const BEARER = /^Bearer +[\x21-\x7e]+$/i;
 
@@ -18,7 +17,8 @@ export function upstreamAuthorization(
   if (clientHeader === undefined || clientHeader.trim() === '') {
     return {
       ok: false,
-      refusal: 'Send an Authorization header of the form "Bearer <token>" with your Synctera API key.',
+      refusal:
+        'Send an Authorization header of the form "Bearer <token>" with your Synctera API key.',
     };
   }
   if (!BEARER.test(clientHeader)) {

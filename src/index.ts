@@ -2,7 +2,13 @@
  * The public API for hosts that mount this subgraph themselves. Importing it starts nothing and
  * reads no environment.
  */
-export { type Config, ConfigError, DEFAULT_SESSION_PATH, loadConfig, type UpstreamConfig } from './config';
+export {
+  type Config,
+  ConfigError,
+  DEFAULT_SESSION_PATH,
+  loadConfig,
+  type UpstreamConfig,
+} from './config';
 export { type Context, type ContextArgs, createContextFunction } from './context';
 export * from './errors';
 export { createLogger, type Logger, type LogLevel } from './logger';

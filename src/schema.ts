@@ -29,10 +29,19 @@ export function createSubgraphSchema(): GraphQLSchema {
     resolvers: [DocumentVerificationSessionResolver, LanguageResolver],
     skipCheck: true,
   });
+  describeRootTypes(schema);
   return buildSubgraphSchema({
     typeDefs: parse(`${SUBGRAPH_HEADER}\n${printSchemaWithDirectives(schema)}`),
     resolvers: createResolversMap(schema) as GraphQLResolverMap<unknown>,
   });
+}
+
+/** type-graphql has no option for root type descriptions; they are set before printing. */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  if (query) query.description = 'Document verification reference data.';
+  if (mutation) mutation.description = 'Document verification sessions at Synctera.';
 }
 
 /** The SDL this subgraph serves as `_service { sdl }`: what a router or `rover` composes. */

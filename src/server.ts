@@ -1,4 +1,9 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -105,7 +110,9 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
       });
       await writeHttpGraphQLResponse(res, response);
     } else {
-      sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.` }] });
+      sendJson(res, 404, {
+        errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.` }],
+      });
     }
   }
 

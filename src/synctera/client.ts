@@ -12,7 +12,12 @@ import {
 import type { Logger } from '../logger';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';
-import { type AttemptOutcome, delayBeforeRetry, retryReason, type RetryPolicy } from './retry-policy';
+import {
+  type AttemptOutcome,
+  delayBeforeRetry,
+  retryReason,
+  type RetryPolicy,
+} from './retry-policy';
 import {
   InvalidUpstreamAnswer,
   type SessionRequestBody,
@@ -52,10 +57,13 @@ interface SessionCall {
  */
 export class SyncteraClient {
   private readonly bodiesByKey = new Map<string, string>();
-  private readonly loader = new DataLoader<SessionCall, CreateDocumentVerificationSessionPayload, string>(
-    (calls) => Promise.all(calls.map((call) => this.send(call).catch((error: Error) => error))),
-    { cacheKeyFn: (call) => `${call.idempotencyKey}\n${call.json}` },
-  );
+  private readonly loader = new DataLoader<
+    SessionCall,
+    CreateDocumentVerificationSessionPayload,
+    string
+  >((calls) => Promise.all(calls.map((call) => this.send(call).catch((error: Error) => error))), {
+    cacheKeyFn: (call) => `${call.idempotencyKey}\n${call.json}`,
+  });
 
   constructor(private readonly options: SyncteraClientOptions) {}
 
@@ -153,7 +161,9 @@ export class SyncteraClient {
     }
     try {
       if (text === undefined) {
-        throw new InvalidUpstreamAnswer(`Synctera answered with more than ${MAX_RESPONSE_BYTES} bytes.`);
+        throw new InvalidUpstreamAnswer(
+          `Synctera answered with more than ${MAX_RESPONSE_BYTES} bytes.`,
+        );
       }
       return {
         session: toDocumentVerificationSession(text, call.body),

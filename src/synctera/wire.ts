@@ -21,7 +21,9 @@ export interface SessionRequestBody {
  * Builds the upstream body. `@oneOf` has already refused zero or two ids; this check stays as
  * defence in depth so no code path can send an ambiguous customer upstream.
  */
-export function toSessionRequestBody(input: CreateDocumentVerificationSessionInput): SessionRequestBody {
+export function toSessionRequestBody(
+  input: CreateDocumentVerificationSessionInput,
+): SessionRequestBody {
   const { personId, businessId } = input.customer;
   const hasPerson = personId !== null && personId !== undefined;
   const hasBusiness = businessId !== null && businessId !== undefined;
@@ -83,7 +85,10 @@ export function toDocumentVerificationSession(
   };
 }
 
-function answeredCustomer(body: Record<string, unknown>, requested: SessionRequestBody): Person | Business {
+function answeredCustomer(
+  body: Record<string, unknown>,
+  requested: SessionRequestBody,
+): Person | Business {
   const personId = optionalString(body, 'person_id');
   const businessId = optionalString(body, 'business_id');
   if (personId !== undefined && businessId !== undefined) {

@@ -36,8 +36,7 @@ export class CreateDocumentVerificationSessionInput {
   @Field(() => Boolean, {
     nullable: true,
     defaultValue: false,
-    description:
-      "Send an SMS with the session link to the phone number on the customer's record.",
+    description: "Send an SMS with the session link to the phone number on the customer's record.",
   })
   sendSms?: boolean | null;
 }

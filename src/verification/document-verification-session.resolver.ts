@@ -28,7 +28,10 @@ export class DocumentVerificationSessionResolver {
   ): Promise<CreateDocumentVerificationSessionPayload> {
     return context.synctera.createDocumentVerificationSession(
       input,
-      idempotencyKeyForField(info, { argument: idempotencyKey, header: context.idempotencyKeyHeader }),
+      idempotencyKeyForField(info, {
+        argument: idempotencyKey,
+        header: context.idempotencyKeyHeader,
+      }),
     );
   }
 }

@@ -15,7 +15,9 @@ export class DocumentVerificationSession {
   })
   id!: string | null;
 
-  @Field(() => ID, { description: 'ID of the session, to pass to the /verifications/verify request.' })
+  @Field(() => ID, {
+    description: 'ID of the session, to pass to the /verifications/verify request.',
+  })
   sessionId!: string;
 
   @Field(() => SessionState, { description: 'The current state of the session.' })
@@ -36,6 +38,8 @@ export class CreateDocumentVerificationSessionPayload {
   @Field(() => DocumentVerificationSession, { description: 'The session that was created.' })
   session!: DocumentVerificationSession;
 
-  @Field(() => String, { description: 'The Idempotency-Key that was sent upstream for this field.' })
+  @Field(() => String, {
+    description: 'The Idempotency-Key that was sent upstream for this field.',
+  })
   idempotencyKey!: string;
 }

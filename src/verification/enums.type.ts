@@ -35,5 +35,7 @@ registerEnumType(Language, {
   name: 'Language',
   description:
     'The language the verification session is presented in. Each value is the upstream code with "-" replaced by "_" (EN_US is EN-US).',
-  valuesConfig: Object.fromEntries(LANGUAGES.map(({ value, name }) => [value, { description: name }])),
+  valuesConfig: Object.fromEntries(
+    LANGUAGES.map(({ value, name }) => [value, { description: name }]),
+  ),
 });

@@ -1,0 +1,85 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type ExecutionResult, print } from 'graphql';
+import { loadConfig } from '../../src/config';
+import { type Emulator, startEmulator } from '../../src/emulator';
+import { createLogger } from '../../src/logger';
+import { createServer, type GatewayServer } from '../../src/server';
+
+/** A token used by tests; asserted never to show up in a response body. */
+export const TEST_TOKEN = 'test-token-3f9c1d2e7a';
+export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
+
+/** A GraphQL answer as a client sees it over HTTP. */
+export interface HttpResult<TData> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly body: ExecutionResult<TData> & {
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
+}
+
+/** The emulator and the gateway on loopback ports, with a client for the gateway. */
+export interface Stack {
+  readonly emulator: Emulator;
+  readonly gateway: GatewayServer;
+  /** The gateway's /graphql URL. */
+  readonly url: string;
+  /** POSTs an operation with the given headers (default: a valid bearer token). */
+  execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables> | string,
+    variables?: TVariables,
+    headers?: Record<string, string>,
+  ): Promise<HttpResult<TData>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an emulator and a gateway in front of it. `env` adds configuration variables;
+ * backoff is zero so retries are quick (their timing has unit tests of its own).
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const emulator = await startEmulator();
+  const config = loadConfig({ SYNCTERA_BASE_URL: emulator.url, ...env });
+  const gateway = await createServer({
+    config,
+    logger: createLogger('silent'),
+    retryPolicy: { baseDelayMs: 0, maxDelayMs: 0 },
+  });
+  const url = await gateway.listen(0, '127.0.0.1');
+  return {
+    emulator,
+    gateway,
+    url,
+    execute: (document, variables, headers = AUTH) =>
+      postGraphQL(
+        url,
+        { query: typeof document === 'string' ? document : print(document), variables },
+        headers,
+      ),
+    async close() {
+      await gateway.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** POSTs a GraphQL request body to `url` and reads the JSON answer. */
+export async function postGraphQL<TData>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = AUTH,
+): Promise<HttpResult<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
+}
+
+/** Example ids; the emulator treats ids starting with 00000000- as unknown customers. */
+export const PERSON_ID = '7d943c51-e4ff-4e57-9558-08cab6b963c7';
+export const BUSINESS_ID = '2f1c6a9e-5b7d-4c3a-9e8f-1a2b3c4d5e6f';
+export const UNKNOWN_PERSON_ID = '00000000-1111-4222-8333-444444444444';
