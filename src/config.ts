@@ -110,7 +110,8 @@ function readBaseUrl(env: Env, production: boolean): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError('SYNCTERA_BASE_URL', `must be an http(s) URL, got "${url.protocol}"`);
   }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+  // `url.search` and `url.hash` are empty for a bare "?" or "#", so look at the raw text.
+  if (url.username !== '' || url.password !== '' || /[?#]/.test(raw)) {
     throw new ConfigError(
       'SYNCTERA_BASE_URL',
       'must not contain credentials, a query or a fragment (use SYNCTERA_API_KEY for the key)',

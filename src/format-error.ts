@@ -30,7 +30,8 @@ export function createFormatError({ production, logger }: FormatErrorOptions) {
     if (code === 'INTERNAL_SERVER_ERROR') {
       logger.error({ err: error }, 'unexpected error');
       if (production) {
-        return { message: 'Internal server error', extensions: { code } };
+        const { path, locations } = formatted;
+        return { message: 'Internal server error', path, locations, extensions: { code } };
       }
     }
     return formatted;

@@ -1,4 +1,5 @@
 import { CreateSessionDocument } from '../generated/graphql';
+import { SANDBOX_EXAMPLE_DOCUMENT } from '../../src/plugins/landing-page';
 import { AUTH, PERSON_ID, postGraphQL, type Stack, startStack } from '../helpers/stack';
 
 const origin = (stack: Stack) => stack.url.replace(/\/graphql$/, '');
@@ -44,14 +45,18 @@ describe('HTTP server (development)', () => {
     expect(response.status).toBe(400);
   });
 
-  it('serves Apollo Sandbox to a browser, with the example operation and headers', async () => {
+  it('serves Apollo Sandbox to a browser, opened on the example operation and headers', async () => {
     const response = await fetch(stack.url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('embeddable-sandbox');
-    expect(html).toContain('CreateSessionForPerson');
-    expect(html).toContain('Idempotency-Key');
-    expect(html).toContain('Bearer \\u003Cyour Synctera API key\\u003E'.replace(/\\\\/g, '\\'));
+    const config = html.match(/var embeddedSandboxConfig = (.*);/)?.[1];
+    const { initialState } = JSON.parse(config ?? '{}') as {
+      initialState: { document: string; headers: Record<string, string> };
+    };
+    expect(initialState.document).toBe(SANDBOX_EXAMPLE_DOCUMENT);
+    expect(Object.keys(initialState.headers)).toEqual(['Authorization', 'Idempotency-Key']);
+    expect(initialState.headers.Authorization).toMatch(/^Bearer </);
   });
 
   it('allows introspection', async () => {

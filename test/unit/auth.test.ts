@@ -1,0 +1,85 @@
+import { upstreamAuthorization } from '../../src/auth';
+
+const SECRET = 'sk_live_TOPSECRET123';
+
+function refusalFor(header: string | undefined): string {
+  const result = upstreamAuthorization(header, undefined);
+  if (result.ok) throw new Error(`expected ${JSON.stringify(header)} to be refused`);
+  expect(result).not.toHaveProperty('header');
+  expect(result.refusal.length).toBeGreaterThan(0);
+  return result.refusal;
+}
+
+describe('upstreamAuthorization with a server-side key', () => {
+  it.each([
+    ['no client header', undefined],
+    ['a valid client bearer token', `Bearer ${SECRET}`],
+    ['a Basic client header', 'Basic dXNlcjpwYXNz'],
+    ['an empty client header', ''],
+  ])('uses the server key and ignores %s', (_label, clientHeader) => {
+    const result = upstreamAuthorization(clientHeader, 'server-key-1');
+    expect(result).toStrictEqual({ ok: true, header: 'Bearer server-key-1' });
+  });
+
+  it('never forwards the client token when a server key is set', () => {
+    const result = upstreamAuthorization(`Bearer ${SECRET}`, 'server-key-1');
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+});
+
+describe('upstreamAuthorization with the caller header', () => {
+  it.each([
+    `Bearer ${SECRET}`,
+    `bearer ${SECRET}`,
+    `BEARER ${SECRET}`,
+    `BeArEr ${SECRET}`,
+    'Bearer x',
+    'bearer x',
+    `Bearer   ${SECRET}`,
+    'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-_=+/~!',
+  ])('forwards %j unchanged', (header) => {
+    expect(upstreamAuthorization(header, undefined)).toStrictEqual({ ok: true, header });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['whitespace', '   '],
+    ['a tab', '\t'],
+  ])('refuses a %s header', (_label, header) => {
+    expect(refusalFor(header)).toMatch(/Bearer/);
+  });
+
+  it.each([
+    ['Basic', 'Basic dXNlcjpwYXNz'],
+    ['a bare token', SECRET],
+    ['Bearer without token', 'Bearer'],
+    ['Bearer and a space only', 'Bearer '],
+    ['Bearer with two tokens', 'Bearer a b'],
+    ['Bearer with two secret tokens', `Bearer ${SECRET} ${SECRET}`],
+    ['a glued scheme', `Bearer${SECRET}`],
+    ['a tab separator', `Bearer\t${SECRET}`],
+    ['a non-ASCII token', `Bearer ${SECRET}\u00e9`],
+    ['a control character', `Bearer ${SECRET}\u0000`],
+    ['a leading space', ` Bearer ${SECRET}`],
+    ['a trailing space', `Bearer ${SECRET} `],
+    ['two schemes', `Bearer, Bearer ${SECRET}`],
+    ['Token scheme', `Token ${SECRET}`],
+    ['Bearerx scheme', `Bearerx ${SECRET}`],
+  ])('refuses %s', (_label, header) => {
+    refusalFor(header);
+  });
+
+  it.each([
+    `Basic ${SECRET}`,
+    SECRET,
+    `Bearer ${SECRET} extra`,
+    `Bearer\t${SECRET}`,
+    `Token ${SECRET}`,
+    `Bearer ${SECRET}\u00e9`,
+  ])('never repeats the refused header %j in the refusal', (header) => {
+    const refusal = refusalFor(header);
+    expect(refusal).not.toContain(SECRET);
+    expect(refusal).not.toContain('TOPSECRET');
+  });
+});

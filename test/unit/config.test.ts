@@ -1,0 +1,236 @@
+import { ConfigError, DEFAULT_SESSION_PATH, loadConfig } from '../../src/config';
+
+/** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not). */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+function expectRefused(variable: string, env: Record<string, string | undefined>): ConfigError {
+  const error = configError(env);
+  expect(error.variable).toBe(variable);
+  expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  expect(error.name).toBe('ConfigError');
+  return error;
+}
+
+describe('loadConfig defaults', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      logLevel: 'info',
+      production: false,
+      upstream: {
+        baseUrl: undefined,
+        sessionPath: '/verifications/document_verification_session',
+        apiKey: undefined,
+        timeoutMs: 10_000,
+        maxRetries: 2,
+      },
+    });
+    expect(DEFAULT_SESSION_PATH).toBe('/verifications/document_verification_session');
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    const config = loadConfig({
+      PORT: '',
+      LOG_LEVEL: '   ',
+      SYNCTERA_BASE_URL: '',
+      SYNCTERA_DOCUMENT_VERIFICATION_SESSION_PATH: ' ',
+      SYNCTERA_API_KEY: '',
+      SYNCTERA_TIMEOUT_MS: '',
+      SYNCTERA_MAX_RETRIES: '\t',
+    });
+    expect(config).toEqual(loadConfig({}));
+  });
+
+  it('returns a frozen configuration with a frozen upstream section', () => {
+    const config = loadConfig({ SYNCTERA_BASE_URL: 'https://api-sandbox.synctera.com/v0' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.upstream)).toBe(true);
+  });
+
+  it('reads only the environment it is given', () => {
+    // The argument replaces process.env entirely.
+    expect(loadConfig({ NODE_ENV: 'test' }).port).toBe(4000);
+  });
+});
+
+describe('PORT', () => {
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['8080', 8080],
+    ['65535', 65535],
+    [' 4001 ', 4001],
+  ])('accepts %j', (raw, port) => {
+    expect(loadConfig({ PORT: raw }).port).toBe(port);
+  });
+
+  it.each(['65536', '-1', 'abc', '80.5', '1e3', '0x50', '4000abc', '+80'])('refuses %j', (raw) => {
+    const error = expectRefused('PORT', { PORT: raw });
+    expect(error.message).toContain(raw);
+  });
+});
+
+describe('SYNCTERA_TIMEOUT_MS', () => {
+  it.each([
+    ['1', 1],
+    ['2500', 2500],
+    ['600000', 600_000],
+  ])('accepts %j', (raw, ms) => {
+    expect(loadConfig({ SYNCTERA_TIMEOUT_MS: raw }).upstream.timeoutMs).toBe(ms);
+  });
+
+  it.each(['0', '600001', '-5', '10s', '1.5', 'ten'])('refuses %j', (raw) => {
+    expectRefused('SYNCTERA_TIMEOUT_MS', { SYNCTERA_TIMEOUT_MS: raw });
+  });
+});
+
+describe('SYNCTERA_MAX_RETRIES', () => {
+  it.each([
+    ['0', 0],
+    ['5', 5],
+    ['10', 10],
+  ])('accepts %j', (raw, retries) => {
+    expect(loadConfig({ SYNCTERA_MAX_RETRIES: raw }).upstream.maxRetries).toBe(retries);
+  });
+
+  it.each(['11', '-1', 'two', '2.0'])('refuses %j', (raw) => {
+    expectRefused('SYNCTERA_MAX_RETRIES', { SYNCTERA_MAX_RETRIES: raw });
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('accepts %j', (level) => {
+    expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it.each(['verbose', 'warning', 'log'])('refuses %j', (raw) => {
+    const error = expectRefused('LOG_LEVEL', { LOG_LEVEL: raw });
+    expect(error.message).toContain(raw);
+  });
+});
+
+describe('NODE_ENV and SYNCTERA_BASE_URL', () => {
+  it('is not production unless NODE_ENV is exactly "production"', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+  });
+
+  it('requires SYNCTERA_BASE_URL in production', () => {
+    const error = expectRefused('SYNCTERA_BASE_URL', { NODE_ENV: 'production' });
+    expect(error.message).toMatch(/production/);
+  });
+
+  it('requires a non-blank SYNCTERA_BASE_URL in production', () => {
+    expectRefused('SYNCTERA_BASE_URL', { NODE_ENV: 'production', SYNCTERA_BASE_URL: '  ' });
+  });
+
+  it('accepts production with a base URL', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SYNCTERA_BASE_URL: 'https://api.synctera.com/v0',
+    });
+    expect(config.production).toBe(true);
+    expect(config.upstream.baseUrl).toBe('https://api.synctera.com/v0');
+  });
+
+  it.each([
+    ['https://api-sandbox.synctera.com/v0', 'https://api-sandbox.synctera.com/v0'],
+    ['https://api-sandbox.synctera.com/v0/', 'https://api-sandbox.synctera.com/v0'],
+    ['https://api-sandbox.synctera.com/v0///', 'https://api-sandbox.synctera.com/v0'],
+    ['https://api.synctera.com', 'https://api.synctera.com'],
+    ['https://api.synctera.com/', 'https://api.synctera.com'],
+    ['http://127.0.0.1:8080/v0/', 'http://127.0.0.1:8080/v0'],
+    ['  https://api.synctera.com/v0  ', 'https://api.synctera.com/v0'],
+  ])('accepts %j as %j (trailing slashes stripped)', (raw, baseUrl) => {
+    expect(loadConfig({ SYNCTERA_BASE_URL: raw }).upstream.baseUrl).toBe(baseUrl);
+  });
+
+  it.each(['not a url', 'api.synctera.com/v0', 'ftp://api.synctera.com/v0', 'file:///etc/passwd'])(
+    'refuses %j',
+    (raw) => {
+      expectRefused('SYNCTERA_BASE_URL', { SYNCTERA_BASE_URL: raw });
+    },
+  );
+
+  it.each([
+    'https://user:s3cr3t-pw@api.synctera.com/v0',
+    'https://s3cr3t-token@api.synctera.com/v0',
+    'https://api.synctera.com/v0?api_key=s3cr3t-pw',
+    'https://api.synctera.com/v0#s3cr3t-pw',
+  ])('refuses credentials, a query or a fragment without echoing them: %j', (raw) => {
+    const error = expectRefused('SYNCTERA_BASE_URL', { SYNCTERA_BASE_URL: raw });
+    expect(error.message).not.toContain('s3cr3t');
+  });
+
+  it.each(['https://api.synctera.com/v0?', 'https://api.synctera.com/v0#'])(
+    'refuses an empty query or fragment delimiter in %j',
+    (raw) => {
+      // WHATWG URL reports search/hash as '' for a bare "?" or "#", yet href keeps it: the base
+      // URL would come out as ".../v0?" (not even trailing-slash-stripped).
+      expectRefused('SYNCTERA_BASE_URL', { SYNCTERA_BASE_URL: raw });
+    },
+  );
+});
+
+describe('SYNCTERA_DOCUMENT_VERIFICATION_SESSION_PATH', () => {
+  it.each(['/verifications/document_verification_session', '/custom/path', '/a-b_c.d~e/%20'])(
+    'accepts %j',
+    (raw) => {
+      expect(
+        loadConfig({ SYNCTERA_DOCUMENT_VERIFICATION_SESSION_PATH: raw }).upstream.sessionPath,
+      ).toBe(raw);
+    },
+  );
+
+  it.each(['verifications/x', 'https://evil.example/x', '/a b', '/a?b=1', '/a#b', '/a\\b'])(
+    'refuses %j',
+    (raw) => {
+      expectRefused('SYNCTERA_DOCUMENT_VERIFICATION_SESSION_PATH', {
+        SYNCTERA_DOCUMENT_VERIFICATION_SESSION_PATH: raw,
+      });
+    },
+  );
+});
+
+describe('SYNCTERA_API_KEY', () => {
+  it('accepts a visible-ASCII token', () => {
+    expect(loadConfig({ SYNCTERA_API_KEY: 'sk_test_abc.123-XYZ' }).upstream.apiKey).toBe(
+      'sk_test_abc.123-XYZ',
+    );
+  });
+
+  it('trims surrounding whitespace', () => {
+    expect(loadConfig({ SYNCTERA_API_KEY: '  sk_test_abc\n' }).upstream.apiKey).toBe('sk_test_abc');
+  });
+
+  it.each([
+    'sk_live_SUPERSECRET and more',
+    'sk_live_SUPERSECRET\tmore',
+    'sk_live_SUPERSECRET\u00e9',
+    'Bearer sk_live_SUPERSECRET',
+  ])('refuses %j without repeating the key in the message', (raw) => {
+    const error = expectRefused('SYNCTERA_API_KEY', { SYNCTERA_API_KEY: raw });
+    expect(error.message).not.toContain('SUPERSECRET');
+    expect(error.message).not.toContain(raw);
+    expect(String(error)).not.toContain('SUPERSECRET');
+    expect(error.stack ?? '').not.toContain('SUPERSECRET');
+  });
+});
+
+describe('ConfigError', () => {
+  it('names the variable in its property and message', () => {
+    const error = new ConfigError('PORT', 'is wrong');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.variable).toBe('PORT');
+    expect(error.message).toBe('PORT: is wrong');
+    expect(error.name).toBe('ConfigError');
+  });
+});

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DEFAULT_LANGUAGE,
+  LANGUAGES,
+  Language,
+  languageCode,
+  languageFromCode,
+} from '../../src/verification/language';
+
+const SEED = path.resolve(
+  __dirname,
+  '../../../shared/seed/initiate-document-verification-session.txt',
+);
+const CONTRACT = path.resolve(__dirname, '../../../shared/docs/CONTRACT.md');
+
+/**
+ * The seed lists the languages on one line, `CODE– Name` pairs run together (an en dash, then a
+ * space): `AR– ArabicAR-SA– Arabic (Saudi Arabia)BN– Bengali…`.
+ */
+function seedLanguages(): { code: string; name: string }[] {
+  const line = readFileSync(SEED, 'utf8')
+    .split(/\r?\n/)
+    .find((candidate) => candidate.includes('AR\u2013 Arabic'));
+  if (line === undefined) throw new Error(`no language line in ${SEED}`);
+  const matches = [...line.matchAll(/([A-Z]{2}(?:-[A-Z0-9]{2,3})?)\u2013 /g)];
+  return matches.map((match, i) => {
+    const start = (match.index ?? 0) + match[0].length;
+    const end = matches[i + 1]?.index ?? line.length;
+    return { code: match[1] ?? '', name: line.slice(start, end).trim() };
+  });
+}
+
+describe('LANGUAGES', () => {
+  it('has exactly 49 entries', () => {
+    expect(LANGUAGES).toHaveLength(49);
+  });
+
+  it('has unique values and unique codes', () => {
+    expect(new Set(LANGUAGES.map((l) => l.value)).size).toBe(49);
+    expect(new Set(LANGUAGES.map((l) => l.code)).size).toBe(49);
+  });
+
+  it('derives every enum value from its code by replacing "-" with "_"', () => {
+    for (const { value, code } of LANGUAGES) {
+      expect(value).toBe(code.replace(/-/g, '_'));
+    }
+  });
+
+  it('uses only valid GraphQL enum names', () => {
+    for (const { value } of LANGUAGES) {
+      expect(value).toMatch(/^[_A-Za-z][_0-9A-Za-z]*$/);
+      expect(['true', 'false', 'null']).not.toContain(value);
+    }
+  });
+
+  it('matches the codes and human names of the seed reference page, in its order', () => {
+    const seed = seedLanguages();
+    expect(seed).toHaveLength(49);
+    expect(LANGUAGES.map(({ code, name }) => ({ code, name }))).toEqual(seed);
+  });
+
+  it('matches the code list of CONTRACT.md §1', () => {
+    const contract = readFileSync(CONTRACT, 'utf8');
+    const start = contract.indexOf('AR, AR-SA');
+    const end = contract.indexOf('. Each has a human name', start);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    const codes = contract
+      .slice(start, end)
+      .split(',')
+      .map((code) => code.trim());
+    expect(LANGUAGES.map((l) => l.code)).toEqual(codes);
+  });
+
+  it('contains the upstream default EN-US as the default language', () => {
+    expect(DEFAULT_LANGUAGE).toBe('EN_US');
+    expect(languageCode(DEFAULT_LANGUAGE)).toBe('EN-US');
+    expect(LANGUAGES.find((l) => l.value === DEFAULT_LANGUAGE)?.name).toBe(
+      'English (United States)',
+    );
+  });
+});
+
+describe('languageCode / languageFromCode', () => {
+  it('map EN_US and EN-US to each other', () => {
+    expect(languageCode('EN_US')).toBe('EN-US');
+    expect(languageFromCode('EN-US')).toBe('EN_US');
+    expect(languageCode('ES_001')).toBe('ES-001');
+    expect(languageFromCode('ES-001')).toBe('ES_001');
+  });
+
+  it.each(LANGUAGES.map((l) => [l.value, l.code] as const))(
+    'round-trips %s <-> %s',
+    (value, code) => {
+      expect(languageCode(value)).toBe(code);
+      expect(languageFromCode(code)).toBe(value);
+      expect(languageFromCode(languageCode(value))).toBe(value);
+    },
+  );
+
+  it.each(['', 'EN_US', 'en-us', 'EN-us', 'XX', 'EN-ZZ', ' EN-US', 'toString', '__proto__'])(
+    'returns undefined for the unknown code %j',
+    (code) => {
+      expect(languageFromCode(code)).toBeUndefined();
+    },
+  );
+
+  it('throws a RangeError for a value outside the enum', () => {
+    expect(() => languageCode('EN-US' as Language)).toThrow(RangeError);
+    expect(() => languageCode('XX' as Language)).toThrow(/XX/);
+  });
+});
+
+describe('Language object', () => {
+  it('maps each of the 49 values to itself and has no other keys', () => {
+    expect(Object.keys(Language).sort()).toEqual(LANGUAGES.map((l) => l.value).sort());
+    for (const [key, value] of Object.entries(Language)) {
+      expect(value).toBe(key);
+    }
+    expect(Language.EN_US).toBe('EN_US');
+    expect(Language.ZH_TW).toBe('ZH_TW');
+  });
+
+  it('is frozen', () => {
+    expect(Object.isFrozen(Language)).toBe(true);
+  });
+});

@@ -1,0 +1,275 @@
+import { BadUserInputError, ContractError } from '../../src/errors';
+import {
+  InvalidUpstreamAnswer,
+  type SessionRequestBody,
+  toDocumentVerificationSession,
+  toSessionRequestBody,
+  toUpstreamProblem,
+} from '../../src/synctera/wire';
+import type { CreateDocumentVerificationSessionInput } from '../../src/verification/create-document-verification-session.input';
+import { Business, Person } from '../../src/verification/customer.type';
+import { DocumentType, SessionState } from '../../src/verification/enums.type';
+import { LANGUAGES } from '../../src/verification/language';
+
+const PERSON_ID = '8b5c7f2e-1b0a-4f5e-9d3c-2a6b4e8f1c0d';
+const BUSINESS_ID = '0f3e2d1c-4b5a-4968-8776-5a4b3c2d1e0f';
+const OTHER_PERSON_ID = '11111111-2222-4333-8444-555555555555';
+
+function input(
+  fields: Partial<CreateDocumentVerificationSessionInput>,
+): CreateDocumentVerificationSessionInput {
+  return { customer: { personId: PERSON_ID }, ...fields } as CreateDocumentVerificationSessionInput;
+}
+
+function refusal(run: () => unknown): BadUserInputError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadUserInputError);
+    return error as BadUserInputError;
+  }
+  throw new Error('expected a BadUserInputError');
+}
+
+describe('toSessionRequestBody', () => {
+  it('maps a full input to the snake_case body with the upstream language code', () => {
+    const body = toSessionRequestBody(
+      input({
+        customer: { personId: PERSON_ID },
+        documentType: DocumentType.PASSPORT,
+        language: 'EN_US',
+        sendSms: true,
+      }),
+    );
+    expect(body).toStrictEqual({
+      person_id: PERSON_ID,
+      document_type: 'PASSPORT',
+      language: 'EN-US',
+      send_sms: true,
+    });
+  });
+
+  it('sends business_id for a business customer', () => {
+    expect(
+      toSessionRequestBody(input({ customer: { personId: null, businessId: BUSINESS_ID } })),
+    ).toStrictEqual({ business_id: BUSINESS_ID });
+  });
+
+  it('keeps sendSms false', () => {
+    const body = toSessionRequestBody(input({ sendSms: false }));
+    expect(body).toStrictEqual({ person_id: PERSON_ID, send_sms: false });
+  });
+
+  it('omits optional fields that are null or undefined (no keys at all)', () => {
+    const withNulls = toSessionRequestBody(
+      input({
+        customer: { personId: PERSON_ID, businessId: null },
+        documentType: null,
+        language: null,
+        sendSms: null,
+      }),
+    );
+    expect(withNulls).toStrictEqual({ person_id: PERSON_ID });
+    expect(Object.keys(withNulls)).toEqual(['person_id']);
+    expect(JSON.stringify(withNulls)).toBe(`{"person_id":"${PERSON_ID}"}`);
+
+    const withUndefined = toSessionRequestBody(input({}));
+    expect(Object.keys(withUndefined)).toEqual(['person_id']);
+  });
+
+  it.each([DocumentType.LICENSE, DocumentType.PASSPORT])('passes document type %s', (type) => {
+    expect(toSessionRequestBody(input({ documentType: type })).document_type).toBe(type);
+  });
+
+  it.each(LANGUAGES.map((l) => [l.value, l.code] as const))(
+    'maps language %s to %s',
+    (value, code) => {
+      expect(toSessionRequestBody(input({ language: value })).language).toBe(code);
+    },
+  );
+
+  it.each([
+    ['both ids', { personId: PERSON_ID, businessId: BUSINESS_ID }, 'both'],
+    ['no ids', {}, 'neither'],
+    ['two nulls', { personId: null, businessId: null }, 'neither'],
+    ['two undefined', { personId: undefined, businessId: undefined }, 'neither'],
+  ])('refuses a customer with %s as BAD_USER_INPUT', (_label, customer, word) => {
+    const error = refusal(() => toSessionRequestBody(input({ customer })));
+    expect(error).toBeInstanceOf(ContractError);
+    expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toContain(word);
+    expect(error.message).toMatch(/personId/);
+  });
+});
+
+const PERSON_REQUEST: SessionRequestBody = { person_id: PERSON_ID };
+const BUSINESS_REQUEST: SessionRequestBody = { business_id: BUSINESS_ID };
+
+const VALID_ANSWER = {
+  id: '6a0b7c9d-0000-4000-8000-00000000abcd',
+  person_id: PERSON_ID,
+  session_id: 'sess_123',
+  state: 'PENDING',
+  url: 'https://verify.example.com/s/sess_123',
+};
+
+function answer(fields: Record<string, unknown>, drop: string[] = []): string {
+  const body: Record<string, unknown> = { ...VALID_ANSWER, ...fields };
+  for (const key of drop) delete body[key];
+  return JSON.stringify(body);
+}
+
+function invalid(bodyText: string, requested: SessionRequestBody = PERSON_REQUEST) {
+  return () => toDocumentVerificationSession(bodyText, requested);
+}
+
+describe('toDocumentVerificationSession', () => {
+  it('maps every field of a valid answer', () => {
+    const session = toDocumentVerificationSession(JSON.stringify(VALID_ANSWER), PERSON_REQUEST);
+    expect(session).toEqual({
+      id: VALID_ANSWER.id,
+      sessionId: 'sess_123',
+      state: SessionState.PENDING,
+      url: 'https://verify.example.com/s/sess_123',
+      customer: new Person(PERSON_ID),
+    });
+    expect(session.customer).toBeInstanceOf(Person);
+    expect(session.customer.id).toBe(PERSON_ID);
+  });
+
+  it('accepts the COMPLETE state and an http url', () => {
+    const session = toDocumentVerificationSession(
+      answer({ state: 'COMPLETE', url: 'http://localhost:4010/s/1' }),
+      PERSON_REQUEST,
+    );
+    expect(session.state).toBe(SessionState.COMPLETE);
+    expect(session.url).toBe('http://localhost:4010/s/1');
+  });
+
+  it('makes a Business for a business_id answer', () => {
+    const session = toDocumentVerificationSession(
+      answer({ business_id: BUSINESS_ID }, ['person_id']),
+      BUSINESS_REQUEST,
+    );
+    expect(session.customer).toBeInstanceOf(Business);
+    expect(session.customer).not.toBeInstanceOf(Person);
+    expect(session.customer.id).toBe(BUSINESS_ID);
+  });
+
+  it('uses the id the upstream answered for, not the requested one', () => {
+    const session = toDocumentVerificationSession(
+      answer({ person_id: OTHER_PERSON_ID }),
+      PERSON_REQUEST,
+    );
+    expect(session.customer).toBeInstanceOf(Person);
+    expect(session.customer.id).toBe(OTHER_PERSON_ID);
+  });
+
+  it.each([
+    ['absent', ['person_id']],
+    ['null', []],
+  ])('falls back to the requested person when person_id is %s', (label, drop) => {
+    const fields = label === 'null' ? { person_id: null } : {};
+    const session = toDocumentVerificationSession(answer(fields, drop), PERSON_REQUEST);
+    expect(session.customer).toBeInstanceOf(Person);
+    expect(session.customer.id).toBe(PERSON_ID);
+  });
+
+  it('falls back to the requested business when the answer names no customer', () => {
+    const session = toDocumentVerificationSession(answer({}, ['person_id']), BUSINESS_REQUEST);
+    expect(session.customer).toBeInstanceOf(Business);
+    expect(session.customer.id).toBe(BUSINESS_ID);
+  });
+
+  it('maps an absent or null id to null', () => {
+    expect(toDocumentVerificationSession(answer({}, ['id']), PERSON_REQUEST).id).toBeNull();
+    expect(toDocumentVerificationSession(answer({ id: null }), PERSON_REQUEST).id).toBeNull();
+  });
+
+  it('ignores extra fields', () => {
+    const session = toDocumentVerificationSession(
+      answer({ created_at: '2025-01-01', extra: { nested: true } }),
+      PERSON_REQUEST,
+    );
+    expect(Object.keys(session).sort()).toEqual(['customer', 'id', 'sessionId', 'state', 'url']);
+  });
+
+  it.each([
+    ['an empty body', ''],
+    ['HTML', '<html>Bad gateway</html>'],
+    ['truncated JSON', '{"session_id": "s'],
+    ['JSON null', 'null'],
+    ['a JSON array', JSON.stringify([VALID_ANSWER])],
+    ['a JSON string', JSON.stringify('sess_123')],
+    ['a JSON number', '42'],
+    ['missing session_id', answer({}, ['session_id'])],
+    ['empty session_id', answer({ session_id: '' })],
+    ['null session_id', answer({ session_id: null })],
+    ['numeric session_id', answer({ session_id: 123 })],
+    ['missing url', answer({}, ['url'])],
+    ['a relative url', answer({ url: '/s/sess_123' })],
+    ['a non-URL url', answer({ url: 'not a url' })],
+    ['a javascript: url', answer({ url: 'javascript:alert(1)' })],
+    ['an ftp url', answer({ url: 'ftp://verify.example.com/s' })],
+    ['a numeric url', answer({ url: 42 })],
+    ['missing state', answer({}, ['state'])],
+    ['an unknown state', answer({ state: 'EXPIRED' })],
+    ['a lower-case state', answer({ state: 'pending' })],
+    ['both person_id and business_id', answer({ business_id: BUSINESS_ID })],
+    ['a numeric person_id', answer({ person_id: 7 })],
+    ['an empty person_id', answer({ person_id: '' })],
+    ['an object business_id', answer({ business_id: { id: BUSINESS_ID } }, ['person_id'])],
+    ['a numeric id', answer({ id: 12345 })],
+    ['an object id', answer({ id: { value: 'x' } })],
+  ])('throws InvalidUpstreamAnswer for %s', (_label, bodyText) => {
+    expect(invalid(bodyText)).toThrow(InvalidUpstreamAnswer);
+  });
+
+  it('names the error InvalidUpstreamAnswer and keeps it a plain Error (not a GraphQL error)', () => {
+    let caught: unknown;
+    try {
+      toDocumentVerificationSession('nope', PERSON_REQUEST);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(Error);
+    expect(caught).not.toBeInstanceOf(ContractError);
+    expect((caught as Error).name).toBe('InvalidUpstreamAnswer');
+  });
+});
+
+describe('toUpstreamProblem', () => {
+  it('extracts type, code and detail from an RFC 7807 body', () => {
+    const body = JSON.stringify({
+      type: 'https://dev.synctera.com/errors/bad-request-body',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'person_id: not a valid UUID',
+      code: 'BAD_REQUEST_BODY',
+    });
+    expect(toUpstreamProblem(body)).toStrictEqual({
+      type: 'https://dev.synctera.com/errors/bad-request-body',
+      code: 'BAD_REQUEST_BODY',
+      detail: 'person_id: not a valid UUID',
+    });
+  });
+
+  it('yields null for absent, empty or non-string fields', () => {
+    expect(
+      toUpstreamProblem(JSON.stringify({ type: '', code: 42, detail: { x: 1 } })),
+    ).toStrictEqual({ type: null, code: null, detail: null });
+    expect(toUpstreamProblem(JSON.stringify({ detail: 'only detail' }))).toStrictEqual({
+      type: null,
+      code: null,
+      detail: 'only detail',
+    });
+  });
+
+  it.each(['', 'Internal Server Error', '<html></html>', 'null', '[1,2]', '"text"', '{broken'])(
+    'yields nulls for the unreadable body %j',
+    (bodyText) => {
+      expect(toUpstreamProblem(bodyText)).toStrictEqual({ type: null, code: null, detail: null });
+    },
+  );
+});
