@@ -1,10 +1,18 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger';
 
-const ONE_OF_VIOLATION = [
-  /^OneOf Input Object "\w+" must specify exactly one key\.$/,
-  /^Field "\w+\.\w+" must be non-null\.$/,
-];
+/**
+ * Input refusals by graphql-js that Apollo does not code as BAD_USER_INPUT: `@oneOf` violations
+ * written as literals (validation), and a variable inside a literal that coerces to an invalid
+ * value, e.g. a null id (execution, which Apollo would code as INTERNAL_SERVER_ERROR).
+ */
+const INPUT_REFUSALS: Readonly<Record<string, readonly RegExp[]>> = {
+  GRAPHQL_VALIDATION_FAILED: [
+    /^OneOf Input Object "\w+" must specify exactly one key\.$/,
+    /^Field "\w+\.\w+" must be non-null\.$/,
+  ],
+  INTERNAL_SERVER_ERROR: [/^Argument "\w+" has invalid value /],
+};
 
 /** Options of {@link createFormatError}. */
 export interface FormatErrorOptions {
@@ -14,17 +22,15 @@ export interface FormatErrorOptions {
 }
 
 /**
- * The last step of every error: an `@oneOf` violation written as a literal is bad input like any
- * other (`BAD_USER_INPUT`, as for variables), and unexpected errors are logged and, in
- * production, masked.
+ * The last step of every error: graphql-js's own input refusals are bad input like any other
+ * (`BAD_USER_INPUT`, as for variables), and unexpected errors are logged and, in production,
+ * masked.
  */
 export function createFormatError({ production, logger }: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (
-      code === 'GRAPHQL_VALIDATION_FAILED' &&
-      ONE_OF_VIOLATION.some((pattern) => pattern.test(formatted.message))
-    ) {
+    const refusals = typeof code === 'string' ? (INPUT_REFUSALS[code] ?? []) : [];
+    if (refusals.some((pattern) => pattern.test(formatted.message))) {
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
     }
     if (code === 'INTERNAL_SERVER_ERROR') {

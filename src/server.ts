@@ -62,6 +62,8 @@ export function createApolloServer({
     includeStacktraceInErrorResponses: !production,
     formatError: createFormatError({ production, logger }),
     logger,
+    // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
+    stopOnTerminationSignals: false,
     plugins: [landingPagePlugin(production), requestIdPlugin(), ...plugins],
   });
 }

@@ -209,13 +209,15 @@ async function readText(body: Dispatcher.ResponseData['body']): Promise<string |
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A short, secret-free reason for a failed attempt. Duck-typed: DOMException and errors from
+ * other realms (undici's timeout reason, test sandboxes) fail `instanceof Error`. */
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') {
-      return `no answer within ${timeoutMs} ms`;
-    }
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : error.message;
-  }
-  return 'unknown network error';
+  const { name, code, message } = (error ?? {}) as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  if (typeof code === 'string') return code;
+  return typeof message === 'string' && message !== '' ? message : 'unknown network error';
 }

@@ -1,0 +1,77 @@
+/**
+ * The emulator's public types: its options, what it records, the faults it can inject and the
+ * handle `startEmulator` returns.
+ */
+
+/**
+ * Path of the session endpoint under the base path. The upstream reference page does not print
+ * it, so the gateway keeps it overridable; this is its default there too.
+ */
+export const DEFAULT_SESSION_PATH = '/verifications/document_verification_session';
+
+/** How to start an emulator. */
+export interface EmulatorOptions {
+  /** Listen port; 0 (default) picks a free one. */
+  port?: number;
+  /** Listen host; default '127.0.0.1'. */
+  host?: string;
+  /** Base path prefix, default '/v0' (like https://api-sandbox.synctera.com/v0). */
+  basePath?: string;
+  /** Session path under basePath, default DEFAULT_SESSION_PATH. */
+  sessionPath?: string;
+  /**
+   * Keep only the most recent this-many recorded requests (default: keep all). For long-running
+   * processes, such as the CLI under a benchmark, so memory stays flat.
+   */
+  maxRecordedRequests?: number;
+}
+
+/** One request received on the session path, as it arrived. */
+export interface RecordedRequest {
+  /** HTTP method, e.g. 'POST'. */
+  method: string;
+  /** Request target as received (path and query). */
+  path: string;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Body text (UTF-8; at most the first 1 MiB). */
+  body: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/**
+ * A misbehaviour to apply to a request on the session path instead of (or before) the normal
+ * handling. The request is recorded in every case.
+ */
+export type EmulatorFault =
+  /**
+   * Answer with this instead. An object body is sent as JSON, with the `content-type` given in
+   * `headers`, else `application/problem+json` for status >= 400 and `application/json` below.
+   * A string body is sent as is (`text/plain` unless a `content-type` is given).
+   */
+  | { kind: 'respond'; status: number; body?: string | object; headers?: Record<string, string> }
+  /** Wait `ms` milliseconds, then handle normally (holding the request's idempotency key). */
+  | { kind: 'delay'; ms: number }
+  /** Destroy the socket before doing anything: nothing is created. */
+  | { kind: 'reset-before' }
+  /** Handle normally (the session and its idempotency key are committed), then destroy the socket without answering. */
+  | { kind: 'reset-after' }
+  /** Never answer (until close()). */
+  | { kind: 'hang' };
+
+/** A running emulator. */
+export interface Emulator {
+  /** Base URL to configure as SYNCTERA_BASE_URL, e.g. http://127.0.0.1:54321/v0 */
+  readonly url: string;
+  /** Every request received on the session path, in order (including refused ones). */
+  readonly requests: readonly RecordedRequest[];
+  /** How many distinct sessions were created. */
+  readonly sessionsCreated: number;
+  /** Queue a fault for the next `times` (default 1) requests on the session path; faults are consumed FIFO. */
+  injectFault(fault: EmulatorFault, times?: number): void;
+  /** Forget recorded requests, sessions, idempotency keys and queued faults. */
+  reset(): void;
+  /** Stop listening and end open sockets, including hung ones. */
+  close(): Promise<void>;
+}

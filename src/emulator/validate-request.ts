@@ -1,0 +1,101 @@
+/**
+ * Checks the body of a session request the way the upstream does: a JSON object with exactly
+ * one customer id and only known, well-typed fields.
+ */
+import { LANGUAGES } from '../verification/language';
+
+/** A document type the upstream can constrain a session to. */
+export type DocumentType = 'LICENSE' | 'PASSPORT';
+
+/** A validated session request. */
+export interface SessionRequest {
+  readonly customer: { readonly kind: 'person' | 'business'; readonly id: string };
+  readonly documentType?: DocumentType;
+  readonly language?: string;
+  readonly sendSms?: boolean;
+}
+
+/** The outcome of validation: the request, or a detail naming the offending field. */
+export type Validation =
+  | { readonly ok: true; readonly request: SessionRequest }
+  | { readonly ok: false; readonly detail: string };
+
+const FIELDS = new Set(['person_id', 'business_id', 'document_type', 'language', 'send_sms']);
+const DOCUMENT_TYPES: readonly DocumentType[] = ['LICENSE', 'PASSPORT'];
+const LANGUAGE_CODES = new Set<string>(LANGUAGES.map((l) => l.code));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/** Whether a Content-Type header names JSON (`application/json` or `application/*+json`). */
+export function isJsonContentType(header: string | undefined): boolean {
+  const mediaType = header?.split(';', 1)[0]?.trim();
+  return mediaType !== undefined && JSON_MEDIA_TYPE.test(mediaType);
+}
+
+/** Parses `text` as JSON, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `value` is a JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Validates a parsed body; the first problem found is reported. */
+export function validateSessionRequest(body: Record<string, unknown>): Validation {
+  const unknown = Object.keys(body).filter((field) => !FIELDS.has(field));
+  if (unknown.length > 0) {
+    return fail(`Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+  }
+
+  const hasPerson = body.person_id !== undefined;
+  const hasBusiness = body.business_id !== undefined;
+  if (hasPerson === hasBusiness) {
+    return fail('Exactly one of person_id or business_id must be set');
+  }
+  const kind = hasPerson ? 'person' : 'business';
+  const id = body[`${kind}_id`];
+  if (typeof id !== 'string' || !UUID.test(id)) {
+    return fail(`${kind}_id must be a UUID string`);
+  }
+
+  const { document_type: documentType, language, send_sms: sendSms } = body;
+  if (documentType !== undefined && !isDocumentType(documentType)) {
+    return fail(`document_type must be one of ${DOCUMENT_TYPES.join(', ')}`);
+  }
+  if (language !== undefined && !isLanguageCode(language)) {
+    return fail(
+      `language must be one of the ${LANGUAGE_CODES.size} supported language codes, such as EN-US`,
+    );
+  }
+  if (sendSms !== undefined && typeof sendSms !== 'boolean') {
+    return fail('send_sms must be a boolean');
+  }
+
+  return {
+    ok: true,
+    request: {
+      customer: { kind, id },
+      ...(documentType === undefined ? {} : { documentType }),
+      ...(language === undefined ? {} : { language }),
+      ...(sendSms === undefined ? {} : { sendSms }),
+    },
+  };
+}
+
+function isDocumentType(value: unknown): value is DocumentType {
+  return DOCUMENT_TYPES.some((t) => t === value);
+}
+
+function isLanguageCode(value: unknown): value is string {
+  return typeof value === 'string' && LANGUAGE_CODES.has(value);
+}
+
+function fail(detail: string): Validation {
+  return { ok: false, detail };
+}
