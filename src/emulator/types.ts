@@ -3,11 +3,7 @@
  * handle `startEmulator` returns.
  */
 
-/**
- * Path of the session endpoint under the base path. The upstream reference page does not print
- * it, so the gateway keeps it overridable; this is its default there too.
- */
-export const DEFAULT_SESSION_PATH = '/verifications/document_verification_session';
+export { DEFAULT_SESSION_PATH } from '../config';
 
 /** How to start an emulator. */
 export interface EmulatorOptions {

@@ -1,32 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
-/** The operation Sandbox opens with (kept equal to schema/operations by a test). */
-export const SANDBOX_EXAMPLE_DOCUMENT = `mutation CreateSessionForPerson($personId: UUID!, $language: Language) {
-  createDocumentVerificationSession(
-    input: {
-      customer: { personId: $personId }
-      documentType: PASSPORT
-      language: $language
-      sendSms: false
-    }
-  ) {
-    idempotencyKey
-    session {
-      id
-      sessionId
-      state
-      url
-      customer {
-        ... on Person {
-          id
-        }
-      }
-    }
-  }
-}
-`;
+/** The operation Sandbox opens with: the committed example for frontends. */
+export const SANDBOX_EXAMPLE_OPERATION = resolve(
+  __dirname,
+  '../../schema/operations/create-session-for-person.graphql',
+);
 
 /** Headers Sandbox shows, ready to fill in. */
 export const SANDBOX_EXAMPLE_HEADERS = {
@@ -42,7 +24,7 @@ export function landingPagePlugin(production: boolean): ApolloServerPlugin {
   if (production) return ApolloServerPluginLandingPageDisabled();
   return ApolloServerPluginLandingPageLocalDefault({
     embed: { endpointIsEditable: false },
-    document: SANDBOX_EXAMPLE_DOCUMENT,
+    document: readFileSync(SANDBOX_EXAMPLE_OPERATION, 'utf8'),
     variables: { personId: '7d943c51-e4ff-4e57-9558-08cab6b963c7', language: 'EN_US' },
     headers: SANDBOX_EXAMPLE_HEADERS,
     footer: false,

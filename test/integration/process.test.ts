@@ -6,7 +6,7 @@ import { postGraphQL, PERSON_ID } from '../helpers/stack';
 import { print } from 'graphql';
 
 /** `npm start` runs this file after `npm run build` (the test script builds first). */
-const MAIN = resolve(__dirname, '../../dist/src/main.js');
+const MAIN = resolve(__dirname, '../../dist/main.js');
 
 interface Started {
   readonly child: ChildProcess;

@@ -13,7 +13,6 @@ import {
   GraphQLInputObjectType,
 } from 'graphql';
 import { createSubgraphSchema, printSubgraphSdl } from '../../src/schema';
-import { SANDBOX_EXAMPLE_DOCUMENT } from '../../src/plugins/landing-page';
 import { LANGUAGES } from '../../src/verification/language';
 
 const ROOT = resolve(__dirname, '../..');
@@ -126,11 +125,5 @@ describe('subgraph schema', () => {
       if (isScalarType(type) && !type.description) missing.push(type.name);
     }
     expect(missing).toEqual([]);
-  });
-
-  it('opens Sandbox on the committed example operation', () => {
-    expect(
-      readFileSync(resolve(ROOT, 'schema/operations/create-session-for-person.graphql'), 'utf8'),
-    ).toBe(SANDBOX_EXAMPLE_DOCUMENT);
   });
 });

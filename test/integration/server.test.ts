@@ -1,5 +1,6 @@
 import { CreateSessionDocument } from '../generated/graphql';
-import { SANDBOX_EXAMPLE_DOCUMENT } from '../../src/plugins/landing-page';
+import { readFileSync } from 'node:fs';
+import { SANDBOX_EXAMPLE_OPERATION } from '../../src/plugins/landing-page';
 import { AUTH, PERSON_ID, postGraphQL, type Stack, startStack } from '../helpers/stack';
 
 const origin = (stack: Stack) => stack.url.replace(/\/graphql$/, '');
@@ -54,7 +55,8 @@ describe('HTTP server (development)', () => {
     const { initialState } = JSON.parse(config ?? '{}') as {
       initialState: { document: string; headers: Record<string, string> };
     };
-    expect(initialState.document).toBe(SANDBOX_EXAMPLE_DOCUMENT);
+    expect(initialState.document).toBe(readFileSync(SANDBOX_EXAMPLE_OPERATION, 'utf8'));
+    expect(initialState.document).toContain('mutation CreateSessionForPerson');
     expect(Object.keys(initialState.headers)).toEqual(['Authorization', 'Idempotency-Key']);
     expect(initialState.headers.Authorization).toMatch(/^Bearer </);
   });
