@@ -81,3 +81,19 @@ describe('the process (npm start)', () => {
     expect(started.output()).toContain(`Configuration error: ${variable}:`);
   });
 });
+
+describe('the module (src/index.ts)', () => {
+  it('has no side effects when imported: no output, no listener, no open handle', async () => {
+    const child = spawn(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(resolve(__dirname, '../../dist/index.js'))})`],
+      { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(output).toBe('');
+  });
+});
