@@ -110,10 +110,17 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
   return value;
 }
 
-/** Reads the safe parts of an RFC 7807 problem body; anything else yields empty fields. */
+/** Longest upstream text passed on (a `detail` becomes a client-facing message). */
+export const MAX_PROBLEM_TEXT = 500;
+
+/**
+ * Reads the safe parts of an RFC 7807 problem body, each cut to {@link MAX_PROBLEM_TEXT}
+ * characters; anything else yields empty fields.
+ */
 export function toUpstreamProblem(bodyText: string): UpstreamProblem {
   const body = parseJsonObject(bodyText) ?? {};
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  const text = (value: unknown) =>
+    typeof value === 'string' && value !== '' ? value.slice(0, MAX_PROBLEM_TEXT) : null;
   return { type: text(body.type), code: text(body.code), detail: text(body.detail) };
 }
 

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, print } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { createServer, type GatewayServer } from '../../src/server';
 
 /** A token used by tests; asserted never to show up in a response body. */
@@ -38,12 +38,15 @@ export interface Stack {
  * Starts an emulator and a gateway in front of it. `env` adds configuration variables;
  * backoff is zero so retries are quick (their timing has unit tests of its own).
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  { logger = createLogger('silent') }: { logger?: Logger } = {},
+): Promise<Stack> {
   const emulator = await startEmulator();
   const config = loadConfig({ SYNCTERA_BASE_URL: emulator.url, ...env });
   const gateway = await createServer({
     config,
-    logger: createLogger('silent'),
+    logger,
     retryPolicy: { baseDelayMs: 0, maxDelayMs: 0 },
   });
   const url = await gateway.listen(0, '127.0.0.1');

@@ -1,4 +1,11 @@
-import { buildSchema, GraphQLError, type GraphQLFormattedError, parse, validate } from 'graphql';
+import {
+  buildSchema,
+  graphql,
+  GraphQLError,
+  type GraphQLFormattedError,
+  parse,
+  validate,
+} from 'graphql';
 import { createFormatError } from '../../src/format-error';
 import { createLogger } from '../../src/logger';
 
@@ -160,4 +167,28 @@ describe('createFormatError: unexpected errors', () => {
       expect(logError).not.toHaveBeenCalled();
     },
   );
+});
+
+describe('createFormatError: invalid argument values found during execution', () => {
+  /** What graphql-js throws when a variable inside a literal coerces to an invalid value. */
+  async function argumentError(): Promise<GraphQLFormattedError> {
+    const result = await graphql({
+      schema,
+      source: 'query ($id: ID) { session(customer: { personId: $id }) }',
+      variableValues: { id: null },
+    });
+    const [error] = result.errors ?? [];
+    if (!error) throw new Error('graphql-js accepted a null @oneOf member');
+    return { ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+
+  it('recodes them as BAD_USER_INPUT, unmasked and unlogged, even in production', async () => {
+    const formatted = await argumentError();
+    expect(formatted.message).toMatch(/^Argument "customer" has invalid value /);
+    const { formatError, logError } = setup(true);
+    const result = formatError(formatted, undefined);
+    expect(result.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.message).toBe(formatted.message);
+    expect(logError).not.toHaveBeenCalled();
+  });
 });

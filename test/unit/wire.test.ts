@@ -1,5 +1,6 @@
 import { BadUserInputError, ContractError } from '../../src/errors';
 import {
+  MAX_PROBLEM_TEXT,
   InvalidUpstreamAnswer,
   type SessionRequestBody,
   toDocumentVerificationSession,
@@ -240,6 +241,14 @@ describe('toDocumentVerificationSession', () => {
 });
 
 describe('toUpstreamProblem', () => {
+  it('cuts each passed-on text to MAX_PROBLEM_TEXT characters', () => {
+    const long = 'd'.repeat(MAX_PROBLEM_TEXT + 100);
+    const problem = toUpstreamProblem(JSON.stringify({ type: long, code: long, detail: long }));
+    expect(problem.detail).toHaveLength(MAX_PROBLEM_TEXT);
+    expect(problem.type).toHaveLength(MAX_PROBLEM_TEXT);
+    expect(problem.code).toHaveLength(MAX_PROBLEM_TEXT);
+  });
+
   it('extracts type, code and detail from an RFC 7807 body', () => {
     const body = JSON.stringify({
       type: 'https://dev.synctera.com/errors/bad-request-body',
