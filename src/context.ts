@@ -46,7 +46,7 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
 }
 
 /** The request's own id when it is a sane one, else a new UUID. */
-export function requestIdOf(req: IncomingMessage): string {
+function requestIdOf(req: IncomingMessage): string {
   const given = singleHeader(req.headers['x-request-id']);
   return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
 }

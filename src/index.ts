@@ -17,6 +17,7 @@ export * from './errors';
 export { createLogger, type Logger, type LogLevel } from './logger';
 export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './schema';
 export {
+  type ApolloServerFactoryOptions,
   createApolloServer,
   createServer,
   type GatewayServer,

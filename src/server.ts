@@ -46,16 +46,21 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link createApolloServer}. */
+export interface ApolloServerFactoryOptions {
+  /** Production mode: no introspection, no Sandbox, masked unexpected errors. */
+  readonly production: boolean;
+  readonly logger: Logger;
+  /** The host's own plugins, such as its HTTP server's drain plugin. */
+  readonly plugins?: readonly ApolloServerPlugin<Context>[];
+}
+
 /** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
 export function createApolloServer({
   production,
   logger,
   plugins = [],
-}: {
-  production: boolean;
-  logger: Logger;
-  plugins?: ApolloServerPlugin<Context>[];
-}): ApolloServer<Context> {
+}: ApolloServerFactoryOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema: createSubgraphSchema(),
     introspection: !production,

@@ -46,6 +46,7 @@ export interface SyncteraClientOptions {
 }
 
 interface SessionCall {
+  readonly authorization: string;
   readonly idempotencyKey: string;
   readonly body: SessionRequestBody;
   readonly json: string;
@@ -83,7 +84,7 @@ export class SyncteraClient {
       );
     }
     this.bodiesByKey.set(idempotencyKey, json);
-    return this.loader.load({ idempotencyKey, body, json });
+    return this.loader.load({ authorization: authorization.header, idempotencyKey, body, json });
   }
 
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
@@ -109,13 +110,13 @@ export class SyncteraClient {
   }
 
   private async attempt(call: SessionCall): Promise<AttemptResult> {
-    const { dispatcher, path, timeoutMs, authorization, requestId } = this.options;
+    const { dispatcher, path, timeoutMs, requestId } = this.options;
     try {
       const response = await dispatcher.request({
         method: 'POST',
         path,
         headers: {
-          authorization: authorization.ok ? authorization.header : '',
+          authorization: call.authorization,
           'idempotency-key': call.idempotencyKey,
           'x-request-id': requestId,
           'content-type': 'application/json',
