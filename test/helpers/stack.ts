@@ -67,6 +67,26 @@ export async function startStack(
   };
 }
 
+/**
+ * Starts a stack for the enclosing `describe` block, closes it after, and resets the emulator
+ * before each test. Returns a getter, since the stack exists only once `beforeAll` has run.
+ */
+export function useStack(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(env, options);
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => stack?.emulator.reset());
+  return () => {
+    if (stack === undefined) throw new Error('useStack: the stack starts in beforeAll');
+    return stack;
+  };
+}
+
 /** POSTs a GraphQL request body to `url` and reads the JSON answer. */
 export async function postGraphQL<TData>(
   url: string,

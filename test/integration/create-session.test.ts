@@ -6,22 +6,17 @@ import {
   type Language,
 } from '../generated/graphql';
 import { LANGUAGES } from '../../src/verification/language';
-import { BUSINESS_ID, PERSON_ID, type Stack, startStack } from '../helpers/stack';
+import { BUSINESS_ID, PERSON_ID, useStack } from '../helpers/stack';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('createDocumentVerificationSession through HTTP', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => stack.emulator.reset());
+  const stack = useStack();
 
-  const lastUpstreamBody = () => stack.emulator.requests.at(-1)?.json;
+  const lastUpstreamBody = () => stack().emulator.requests.at(-1)?.json;
 
   it('creates a session for a person and returns every field', async () => {
-    const { status, body } = await stack.execute(CreateSessionForPersonDocument, {
+    const { status, body } = await stack().execute(CreateSessionForPersonDocument, {
       personId: PERSON_ID,
       language: 'FR_CA',
     });
@@ -43,11 +38,11 @@ describe('createDocumentVerificationSession through HTTP', () => {
       language: 'FR-CA',
       send_sms: false,
     });
-    expect(stack.emulator.sessionsCreated).toBe(1);
+    expect(stack().emulator.sessionsCreated).toBe(1);
   });
 
   it('creates a session for a business', async () => {
-    const { body } = await stack.execute(CreateSessionForBusinessDocument, {
+    const { body } = await stack().execute(CreateSessionForBusinessDocument, {
       businessId: BUSINESS_ID,
       documentType: 'LICENSE',
     });
@@ -64,7 +59,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
   });
 
   it('resolves Customer to the type the upstream answered for', async () => {
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: { customer: { businessId: BUSINESS_ID } },
     });
     expect(body.data?.createDocumentVerificationSession.session.customer).toEqual({
@@ -74,7 +69,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
   });
 
   it('applies the schema defaults (EN_US, no SMS) and omits an absent document type', async () => {
-    await stack.execute(CreateSessionDocument, { input: { customer: { personId: PERSON_ID } } });
+    await stack().execute(CreateSessionDocument, { input: { customer: { personId: PERSON_ID } } });
     expect(lastUpstreamBody()).toEqual({
       person_id: PERSON_ID,
       language: 'EN-US',
@@ -83,7 +78,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
   });
 
   it('sends nothing for explicit nulls, leaving the upstream defaults', async () => {
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: {
         customer: { personId: PERSON_ID },
         documentType: null,
@@ -98,7 +93,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
   it.each(LANGUAGES.map((l) => [l.value, l.code] as const))(
     'maps language %s to upstream %s',
     async (value, code) => {
-      const { body } = await stack.execute(CreateSessionDocument, {
+      const { body } = await stack().execute(CreateSessionDocument, {
         input: { customer: { personId: PERSON_ID }, language: value as Language },
       });
       expect(body.errors).toBeUndefined();
@@ -107,7 +102,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
   );
 
   it('maps a COMPLETE session and one without a record id', async () => {
-    stack.emulator.injectFault({
+    stack().emulator.injectFault({
       kind: 'respond',
       status: 201,
       body: {
@@ -117,7 +112,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
         url: 'https://verify.example/s-1',
       },
     });
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: { customer: { personId: PERSON_ID } },
     });
     expect(body.data?.createDocumentVerificationSession.session).toEqual({
@@ -130,7 +125,7 @@ describe('createDocumentVerificationSession through HTTP', () => {
   });
 
   it('lists the 49 languages with enum value, upstream code and human name', async () => {
-    const { body } = await stack.execute(DocumentVerificationLanguagesDocument, {}, {});
+    const { body } = await stack().execute(DocumentVerificationLanguagesDocument, {}, {});
     expect(body.errors).toBeUndefined();
     expect(body.data?.documentVerificationLanguages).toEqual(
       LANGUAGES.map(({ value, code, name }) => ({ language: value, code, name })),

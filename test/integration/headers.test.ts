@@ -1,20 +1,15 @@
 import { CreateSessionDocument } from '../generated/graphql';
-import { AUTH, PERSON_ID, type Stack, startStack, TEST_TOKEN } from '../helpers/stack';
+import { AUTH, PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 
 describe('headers sent upstream', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => stack.emulator.reset());
+  const stack = useStack();
 
-  const upstreamHeaders = () => stack.emulator.requests.at(-1)?.headers ?? {};
+  const upstreamHeaders = () => stack().emulator.requests.at(-1)?.headers ?? {};
 
   it('forwards Authorization unchanged, Idempotency-Key and X-Request-Id, and nothing else', async () => {
-    const { body, headers } = await stack.execute(CreateSessionDocument, INPUT, {
+    const { body, headers } = await stack().execute(CreateSessionDocument, INPUT, {
       authorization: `bearer ${TEST_TOKEN}`,
       'idempotency-key': 'key-1',
       'x-request-id': 'req-42',
@@ -37,14 +32,14 @@ describe('headers sent upstream', () => {
   });
 
   it('generates an X-Request-Id when the client sends none, and returns it', async () => {
-    const { headers } = await stack.execute(CreateSessionDocument, INPUT);
+    const { headers } = await stack().execute(CreateSessionDocument, INPUT);
     const sent = upstreamHeaders()['x-request-id'];
     expect(sent).toMatch(/^[0-9a-f-]{36}$/);
     expect(headers.get('x-request-id')).toBe(sent);
   });
 
   it('returns the request id in error extensions', async () => {
-    const { body } = await stack.execute(CreateSessionDocument, INPUT, {
+    const { body } = await stack().execute(CreateSessionDocument, INPUT, {
       'x-request-id': 'req-err',
     });
     expect(body.errors?.[0]?.extensions?.requestId).toBe('req-err');
@@ -59,17 +54,17 @@ describe('headers sent upstream', () => {
   ])(
     'refuses a %s Authorization with UNAUTHENTICATED and no upstream call',
     async (_name, headers) => {
-      const { body, text } = await stack.execute(CreateSessionDocument, INPUT, headers);
+      const { body, text } = await stack().execute(CreateSessionDocument, INPUT, headers);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(body.errors?.[0]?.message).toMatch(/Bearer <token>/);
       expect(body.data).toBeNull();
-      expect(stack.emulator.requests).toHaveLength(0);
+      expect(stack().emulator.requests).toHaveLength(0);
       expect(text).not.toContain('u:p');
     },
   );
 
   it('serves the languages query without Authorization', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       '{ documentVerificationLanguages { code } }',
       undefined,
       {},
@@ -81,7 +76,7 @@ describe('headers sent upstream', () => {
     const count = 40;
     const results = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        stack.execute(CreateSessionDocument, INPUT, {
+        stack().execute(CreateSessionDocument, INPUT, {
           authorization: `Bearer token-${i}`,
           'idempotency-key': `key-${i}`,
         }),
@@ -94,7 +89,7 @@ describe('headers sent upstream', () => {
       if (payload) sessionIds.add(payload.session.sessionId);
     }
     expect(sessionIds.size).toBe(count);
-    for (const request of stack.emulator.requests) {
+    for (const request of stack().emulator.requests) {
       const key = String(request.headers['idempotency-key']);
       expect(request.headers.authorization).toBe(`Bearer token-${key.slice('key-'.length)}`);
     }
@@ -102,22 +97,18 @@ describe('headers sent upstream', () => {
 });
 
 describe('with SYNCTERA_API_KEY', () => {
-  let stack: Stack;
   const SERVER_KEY = 'server-key-9b8a7c';
-  beforeAll(async () => {
-    stack = await startStack({ SYNCTERA_API_KEY: SERVER_KEY });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ SYNCTERA_API_KEY: SERVER_KEY });
 
   it('sends the server key and never the client Authorization', async () => {
-    const { body, text } = await stack.execute(CreateSessionDocument, INPUT, AUTH);
+    const { body, text } = await stack().execute(CreateSessionDocument, INPUT, AUTH);
     expect(body.errors).toBeUndefined();
-    expect(stack.emulator.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SERVER_KEY}`);
+    expect(stack().emulator.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SERVER_KEY}`);
     expect(text).not.toContain(SERVER_KEY);
   });
 
   it('needs no client Authorization', async () => {
-    const { body } = await stack.execute(CreateSessionDocument, INPUT, {});
+    const { body } = await stack().execute(CreateSessionDocument, INPUT, {});
     expect(body.errors).toBeUndefined();
   });
 });

@@ -1,23 +1,18 @@
 import { CreateSessionDocument, CreateTwoSessionsDocument } from '../generated/graphql';
-import { AUTH, BUSINESS_ID, PERSON_ID, type Stack, startStack } from '../helpers/stack';
+import { AUTH, BUSINESS_ID, PERSON_ID, useStack } from '../helpers/stack';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PERSON = { customer: { personId: PERSON_ID } };
 const BUSINESS = { customer: { businessId: BUSINESS_ID } };
 
 describe('Idempotency-Key rules', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => stack.emulator.reset());
+  const stack = useStack();
 
-  const sentKeys = () => stack.emulator.requests.map((r) => r.headers['idempotency-key']);
+  const sentKeys = () => stack().emulator.requests.map((r) => r.headers['idempotency-key']);
   const withKey = (key: string) => ({ ...AUTH, 'idempotency-key': key });
 
   it('uses the idempotencyKey argument over the header', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       CreateSessionDocument,
       { input: PERSON, idempotencyKey: 'from-argument' },
       withKey('from-header'),
@@ -27,7 +22,7 @@ describe('Idempotency-Key rules', () => {
   });
 
   it('sends the header unchanged when the operation has one such field', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       CreateSessionDocument,
       { input: PERSON },
       withKey('abc-123'),
@@ -37,7 +32,7 @@ describe('Idempotency-Key rules', () => {
   });
 
   it('derives <header>:<response key> for each of several fields', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       CreateTwoSessionsDocument,
       { first: PERSON, second: BUSINESS },
       withKey('h'),
@@ -49,7 +44,7 @@ describe('Idempotency-Key rules', () => {
   });
 
   it('uses the field name as the response key of an unaliased field, through fragments', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       `mutation ($p: CreateDocumentVerificationSessionInput!, $b: CreateDocumentVerificationSessionInput!) {
         createDocumentVerificationSession(input: $p) { idempotencyKey }
         ...More
@@ -65,7 +60,7 @@ describe('Idempotency-Key rules', () => {
   });
 
   it('does not count a field left out by @skip', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       `mutation ($p: CreateDocumentVerificationSessionInput!, $skip: Boolean!) {
         a: createDocumentVerificationSession(input: $p) { idempotencyKey }
         b: createDocumentVerificationSession(input: $p) @skip(if: $skip) { idempotencyKey }
@@ -78,7 +73,7 @@ describe('Idempotency-Key rules', () => {
   });
 
   it('generates a fresh UUID v4 per field without argument or header', async () => {
-    const { body } = await stack.execute(CreateTwoSessionsDocument, {
+    const { body } = await stack().execute(CreateTwoSessionsDocument, {
       first: PERSON,
       second: PERSON,
     });
@@ -91,7 +86,7 @@ describe('Idempotency-Key rules', () => {
 
   it('accepts a 255-character key', async () => {
     const key = 'k'.repeat(255);
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: PERSON,
       idempotencyKey: key,
     });
@@ -107,7 +102,7 @@ describe('Idempotency-Key rules', () => {
     ['non-ASCII', 'clé'],
     ['a control character', 'a\u0001b'],
   ])('refuses an argument with %s, with no upstream call', async (_name, key) => {
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: PERSON,
       idempotencyKey: key,
     });
@@ -115,7 +110,7 @@ describe('Idempotency-Key rules', () => {
     expect(body.errors?.[0]?.message).toMatch(
       /idempotencyKey argument must be 1 to 255 visible ASCII/,
     );
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   });
 
   it.each([
@@ -123,14 +118,14 @@ describe('Idempotency-Key rules', () => {
     ['256 characters', 'h'.repeat(256)],
     ['a space', 'a b'],
   ])('refuses a header with %s, with no upstream call', async (_name, key) => {
-    const { body } = await stack.execute(CreateSessionDocument, { input: PERSON }, withKey(key));
+    const { body } = await stack().execute(CreateSessionDocument, { input: PERSON }, withKey(key));
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0]?.message).toMatch(/Idempotency-Key header must be 1 to 255/);
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   });
 
   it('refuses a derived key that grows past 255 characters', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       CreateTwoSessionsDocument,
       { first: PERSON, second: BUSINESS },
       withKey('h'.repeat(250)),
@@ -138,16 +133,16 @@ describe('Idempotency-Key rules', () => {
     // The first field's refusal nulls the (non-null) payload, so execution stops there.
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(body.errors?.[0]?.message).toMatch(/derived for field "first"/);
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   });
 
   it('replays the same session for the same key and body (no second session upstream)', async () => {
-    const first = await stack.execute(
+    const first = await stack().execute(
       CreateSessionDocument,
       { input: PERSON },
       withKey('retry-me'),
     );
-    const again = await stack.execute(
+    const again = await stack().execute(
       CreateSessionDocument,
       { input: PERSON },
       withKey('retry-me'),
@@ -155,24 +150,24 @@ describe('Idempotency-Key rules', () => {
     expect(again.body.data?.createDocumentVerificationSession.session).toEqual(
       first.body.data?.createDocumentVerificationSession.session,
     );
-    expect(stack.emulator.requests).toHaveLength(2);
-    expect(stack.emulator.sessionsCreated).toBe(1);
+    expect(stack().emulator.requests).toHaveLength(2);
+    expect(stack().emulator.sessionsCreated).toBe(1);
   });
 
   it('reports IDEMPOTENCY_CONFLICT when a key is reused with another body', async () => {
-    await stack.execute(CreateSessionDocument, { input: PERSON }, withKey('reused'));
-    const { body } = await stack.execute(
+    await stack().execute(CreateSessionDocument, { input: PERSON }, withKey('reused'));
+    const { body } = await stack().execute(
       CreateSessionDocument,
       { input: BUSINESS },
       withKey('reused'),
     );
     expect(body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_CONFLICT');
     expect(body.errors?.[0]?.extensions?.upstream).toMatchObject({ status: 409 });
-    expect(stack.emulator.sessionsCreated).toBe(1);
+    expect(stack().emulator.sessionsCreated).toBe(1);
   });
 
   it('refuses one key for two different inputs in one operation before the second call', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       `mutation ($p: CreateDocumentVerificationSessionInput!, $b: CreateDocumentVerificationSessionInput!) {
         a: createDocumentVerificationSession(input: $p, idempotencyKey: "same") { idempotencyKey }
         b: createDocumentVerificationSession(input: $b, idempotencyKey: "same") { idempotencyKey }
@@ -182,11 +177,11 @@ describe('Idempotency-Key rules', () => {
     expect(body.data).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_CONFLICT');
     expect(body.errors?.[0]?.path).toEqual(['b']);
-    expect(stack.emulator.requests).toHaveLength(1);
+    expect(stack().emulator.requests).toHaveLength(1);
   });
 
   it('coalesces identical fields (same key and body) in one operation into one upstream call', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       `mutation ($p: CreateDocumentVerificationSessionInput!) {
         a: createDocumentVerificationSession(input: $p, idempotencyKey: "k") { session { sessionId } }
         b: createDocumentVerificationSession(input: $p, idempotencyKey: "k") { session { sessionId } }
@@ -198,6 +193,6 @@ describe('Idempotency-Key rules', () => {
       b: { session: { sessionId: string } };
     };
     expect(data.a.session.sessionId).toBe(data.b.session.sessionId);
-    expect(stack.emulator.requests).toHaveLength(1);
+    expect(stack().emulator.requests).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { CreateSessionDocument } from '../generated/graphql';
-import { PERSON_ID, type Stack, startStack, TEST_TOKEN } from '../helpers/stack';
+import { PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 const SERVER_KEY = 'server-key-5e4d3c2b1a';
@@ -20,15 +20,11 @@ function capturingLogger() {
 
 describe('logs', () => {
   const captured = capturingLogger();
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ LOG_LEVEL: 'debug' }, { logger: captured.logger });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ LOG_LEVEL: 'debug' }, { logger: captured.logger });
 
   it('write one JSON line per upstream attempt, with request id, status, attempt and retry reason', async () => {
-    stack.emulator.injectFault({ kind: 'respond', status: 503, body: { status: 503 } });
-    const { body } = await stack.execute(CreateSessionDocument, INPUT, {
+    stack().emulator.injectFault({ kind: 'respond', status: 503, body: { status: 503 } });
+    const { body } = await stack().execute(CreateSessionDocument, INPUT, {
       authorization: `Bearer ${TEST_TOKEN}`,
       'x-request-id': 'log-req-1',
     });
@@ -44,16 +40,19 @@ describe('logs', () => {
   });
 
   it('never contain the caller token, whatever happens upstream', async () => {
-    stack.emulator.injectFault({ kind: 'respond', status: 401, body: { detail: 'bad token' } });
-    stack.emulator.injectFault({ kind: 'reset-before' }, 3);
-    stack.emulator.injectFault({ kind: 'respond', status: 201, body: 'garbage' });
+    stack().emulator.injectFault({ kind: 'respond', status: 401, body: { detail: 'bad token' } });
+    stack().emulator.injectFault({ kind: 'reset-before' }, 3);
+    stack().emulator.injectFault({ kind: 'respond', status: 201, body: 'garbage' });
     const headers = { authorization: `Bearer ${TEST_TOKEN}` };
     const texts: string[] = [];
     for (let i = 0; i < 4; i++)
-      texts.push((await stack.execute(CreateSessionDocument, INPUT, headers)).text);
+      texts.push((await stack().execute(CreateSessionDocument, INPUT, headers)).text);
     texts.push(
-      (await stack.execute(CreateSessionDocument, INPUT, { authorization: `Basic ${TEST_TOKEN}` }))
-        .text,
+      (
+        await stack().execute(CreateSessionDocument, INPUT, {
+          authorization: `Basic ${TEST_TOKEN}`,
+        })
+      ).text,
     );
     expect(captured.lines.length).toBeGreaterThan(4);
     for (const text of [...captured.lines, ...texts]) expect(text).not.toContain(TEST_TOKEN);
@@ -62,19 +61,15 @@ describe('logs', () => {
 
 describe('logs with SYNCTERA_API_KEY', () => {
   const captured = capturingLogger();
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ SYNCTERA_API_KEY: SERVER_KEY }, { logger: captured.logger });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ SYNCTERA_API_KEY: SERVER_KEY }, { logger: captured.logger });
 
   it('never contain the server key', async () => {
-    stack.emulator.injectFault({ kind: 'respond', status: 403, body: { detail: 'no' } });
+    stack().emulator.injectFault({ kind: 'respond', status: 403, body: { detail: 'no' } });
     const texts = [
-      (await stack.execute(CreateSessionDocument, INPUT, {})).text,
-      (await stack.execute(CreateSessionDocument, INPUT, {})).text,
+      (await stack().execute(CreateSessionDocument, INPUT, {})).text,
+      (await stack().execute(CreateSessionDocument, INPUT, {})).text,
     ];
-    expect(stack.emulator.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SERVER_KEY}`);
+    expect(stack().emulator.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SERVER_KEY}`);
     for (const text of [...captured.lines, ...texts]) expect(text).not.toContain(SERVER_KEY);
   });
 });

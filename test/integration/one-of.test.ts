@@ -1,14 +1,9 @@
 import { CreateSessionDocument } from '../generated/graphql';
-import { BUSINESS_ID, PERSON_ID, type Stack, startStack } from '../helpers/stack';
+import { BUSINESS_ID, PERSON_ID, useStack } from '../helpers/stack';
 
 /** Exactly one of personId/businessId: refused by graphql-js before any upstream call. */
 describe('CustomerRefInput @oneOf', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
-  beforeEach(() => stack.emulator.reset());
+  const stack = useStack();
 
   const literal = (customer: string) => `mutation {
     createDocumentVerificationSession(input: { customer: ${customer} }) { session { sessionId } }
@@ -21,7 +16,7 @@ describe('CustomerRefInput @oneOf', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0]?.message).toMatch(/exactly one|must be non-null/i);
     expect(body.data ?? null).toBeNull();
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   };
 
   it.each([
@@ -30,7 +25,7 @@ describe('CustomerRefInput @oneOf', () => {
     ['one id plus a null', `{ personId: "${PERSON_ID}", businessId: null }`],
     ['a single null', '{ personId: null }'],
   ])('refuses %s written as a literal', async (_name, customer) => {
-    const { status, body } = await stack.execute(literal(customer));
+    const { status, body } = await stack().execute(literal(customer));
     expect(status).toBe(400);
     expectRefused(body);
   });
@@ -41,14 +36,14 @@ describe('CustomerRefInput @oneOf', () => {
     ['one id plus a null', { personId: PERSON_ID, businessId: null }],
     ['a single null', { businessId: null }],
   ])('refuses %s passed in variables', async (_name, customer) => {
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: { customer: customer as never },
     });
     expectRefused(body);
   });
 
   it('refuses a null id passed through a nested variable', async () => {
-    const { body } = await stack.execute(
+    const { body } = await stack().execute(
       `mutation ($id: UUID) {
         createDocumentVerificationSession(input: { customer: { personId: $id } }) {
           session { sessionId }
@@ -57,20 +52,20 @@ describe('CustomerRefInput @oneOf', () => {
       { id: null },
     );
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   });
 
   it('refuses an id that is not a UUID', async () => {
-    const { body } = await stack.execute(CreateSessionDocument, {
+    const { body } = await stack().execute(CreateSessionDocument, {
       input: { customer: { personId: 'not-a-uuid' } },
     });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   });
 
   it('accepts exactly one id', async () => {
-    const { body } = await stack.execute(literal(`{ businessId: "${BUSINESS_ID}" }`));
+    const { body } = await stack().execute(literal(`{ businessId: "${BUSINESS_ID}" }`));
     expect(body.errors).toBeUndefined();
-    expect(stack.emulator.requests).toHaveLength(1);
+    expect(stack().emulator.requests).toHaveLength(1);
   });
 });

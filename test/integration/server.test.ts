@@ -1,26 +1,22 @@
 import { CreateSessionDocument } from '../generated/graphql';
 import { readFileSync } from 'node:fs';
 import { SANDBOX_EXAMPLE_OPERATION } from '../../src/plugins/landing-page';
-import { AUTH, PERSON_ID, postGraphQL, type Stack, startStack } from '../helpers/stack';
+import { AUTH, PERSON_ID, postGraphQL, type Stack, useStack } from '../helpers/stack';
 
-const origin = (stack: Stack) => stack.url.replace(/\/graphql$/, '');
+const origin = (running: Stack) => running.url.replace(/\/graphql$/, '');
 
 describe('HTTP server (development)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack.close());
+  const stack = useStack();
 
   it('answers GET /health with 200 {"status":"ok"}', async () => {
-    const response = await fetch(`${origin(stack)}/health`);
+    const response = await fetch(`${origin(stack())}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
   it('serves queries over GET /graphql', async () => {
     const query = encodeURIComponent('{ documentVerificationLanguages { code } }');
-    const response = await fetch(`${stack.url}?query=${query}`, {
+    const response = await fetch(`${stack().url}?query=${query}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(response.status).toBe(200);
@@ -29,25 +25,25 @@ describe('HTTP server (development)', () => {
   });
 
   it('refuses a mutation over GET and sends nothing upstream', async () => {
-    stack.emulator.reset();
+    stack().emulator.reset();
     const query = encodeURIComponent(
       `mutation { createDocumentVerificationSession(input: { customer: { personId: "${PERSON_ID}" } }) { idempotencyKey } }`,
     );
-    const response = await fetch(`${stack.url}?query=${query}`, {
+    const response = await fetch(`${stack().url}?query=${query}`, {
       headers: { 'apollo-require-preflight': 'true', ...AUTH },
     });
     expect(response.status).toBe(405);
-    expect(stack.emulator.requests).toHaveLength(0);
+    expect(stack().emulator.requests).toHaveLength(0);
   });
 
   it('blocks a simple cross-site GET (CSRF prevention)', async () => {
     const query = encodeURIComponent('{ documentVerificationLanguages { code } }');
-    const response = await fetch(`${stack.url}?query=${query}`);
+    const response = await fetch(`${stack().url}?query=${query}`);
     expect(response.status).toBe(400);
   });
 
   it('serves Apollo Sandbox to a browser, opened on the example operation and headers', async () => {
-    const response = await fetch(stack.url, { headers: { accept: 'text/html' } });
+    const response = await fetch(stack().url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('embeddable-sandbox');
@@ -62,21 +58,21 @@ describe('HTTP server (development)', () => {
   });
 
   it('allows introspection', async () => {
-    const { body } = await postGraphQL<{ __schema: unknown }>(stack.url, {
+    const { body } = await postGraphQL<{ __schema: unknown }>(stack().url, {
       query: '{ __schema { queryType { name } } }',
     });
     expect(body.data?.__schema).toEqual({ queryType: { name: 'Query' } });
   });
 
   it('answers 404 elsewhere, 400 for bad JSON and 413 for a huge body', async () => {
-    expect((await fetch(`${origin(stack)}/nope`)).status).toBe(404);
-    const bad = await fetch(stack.url, {
+    expect((await fetch(`${origin(stack())}/nope`)).status).toBe(404);
+    const bad = await fetch(stack().url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"query": ',
     });
     expect(bad.status).toBe(400);
-    const huge = await fetch(stack.url, {
+    const huge = await fetch(stack().url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(2 * 1024 * 1024) }),
@@ -85,7 +81,7 @@ describe('HTTP server (development)', () => {
   });
 
   it('refuses batched requests', async () => {
-    const { status } = await postGraphQL(stack.url, [
+    const { status } = await postGraphQL(stack().url, [
       { query: '{ __typename }' },
       { query: '{ __typename }' },
     ]);
@@ -94,36 +90,34 @@ describe('HTTP server (development)', () => {
 });
 
 describe('HTTP server (production)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ NODE_ENV: 'production' });
-  });
-  afterAll(() => stack.close());
+  const stack = useStack({ NODE_ENV: 'production' });
 
   it('turns introspection off', async () => {
-    const { body } = await postGraphQL(stack.url, { query: '{ __schema { queryType { name } } }' });
+    const { body } = await postGraphQL(stack().url, {
+      query: '{ __schema { queryType { name } } }',
+    });
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors?.[0]?.message).toMatch(/introspection/i);
   });
 
   it('keeps _service { sdl } on for the router', async () => {
-    const { body } = await postGraphQL<{ _service: { sdl: string } }>(stack.url, {
+    const { body } = await postGraphQL<{ _service: { sdl: string } }>(stack().url, {
       query: '{ _service { sdl } }',
     });
     expect(body.data?._service.sdl).toContain('createDocumentVerificationSession');
   });
 
   it('serves no Sandbox', async () => {
-    const response = await fetch(stack.url, { headers: { accept: 'text/html' } });
+    const response = await fetch(stack().url, { headers: { accept: 'text/html' } });
     expect(await response.text()).not.toContain('embeddable-sandbox');
   });
 
   it('still creates sessions, without stack traces in errors', async () => {
-    const ok = await stack.execute(CreateSessionDocument, {
+    const ok = await stack().execute(CreateSessionDocument, {
       input: { customer: { personId: PERSON_ID } },
     });
     expect(ok.body.errors).toBeUndefined();
-    const refused = await stack.execute(
+    const refused = await stack().execute(
       CreateSessionDocument,
       { input: { customer: {} as never } },
       {},
