@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ContextFunction } from '@apollo/server';
 import { upstreamAuthorization } from './auth';
+import { headerText } from './http';
 import { SyncteraClient } from './synctera/client';
 import type { Upstream } from './synctera/upstream';
 
@@ -28,7 +29,7 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
     const requestId = requestIdOf(req);
     return {
       requestId,
-      idempotencyKeyHeader: singleHeader(req.headers['idempotency-key']),
+      idempotencyKeyHeader: headerText(req.headers['idempotency-key']),
       synctera: new SyncteraClient({
         dispatcher: upstream.dispatcher,
         path: upstream.path,
@@ -37,7 +38,7 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
         logger: upstream.logger,
         requestId,
         authorization: upstreamAuthorization(
-          singleHeader(req.headers.authorization),
+          headerText(req.headers.authorization),
           upstream.apiKey,
         ),
       }),
@@ -47,10 +48,6 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
 
 /** The request's own id when it is a sane one, else a new UUID. */
 function requestIdOf(req: IncomingMessage): string {
-  const given = singleHeader(req.headers['x-request-id']);
+  const given = headerText(req.headers['x-request-id']);
   return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
-}
-
-function singleHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -14,11 +14,17 @@ export class HttpError extends Error {
   }
 }
 
+/** A Node header value as one string: repeated headers joined with ", " (as fetch does). */
+export function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** Turns a Node request into Apollo's transport-neutral request, reading a JSON body. */
 export async function toHttpGraphQLRequest(req: IncomingMessage): Promise<HTTPGraphQLRequest> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const text = headerText(value);
+    if (text !== undefined) headers.set(name, text);
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();

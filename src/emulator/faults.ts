@@ -9,7 +9,7 @@ import type { EmulatorFault } from './types';
 type RespondFault = Extract<EmulatorFault, { kind: 'respond' }>;
 
 /** Throws a TypeError/RangeError when `fault` could not be applied as asked. */
-export function assertValidFault(fault: EmulatorFault): void {
+function assertValidFault(fault: EmulatorFault): void {
   switch (fault.kind) {
     case 'respond':
       if (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599) {

@@ -32,7 +32,7 @@ const KINDS = {
 export type ProblemStatus = keyof typeof KINDS;
 
 /** The `type` URI used for problems of `status`. */
-export function problemType(status: ProblemStatus): string {
+function problemType(status: ProblemStatus): string {
   return ERRORS_BASE + KINDS[status].slug;
 }
 

@@ -39,7 +39,7 @@ const BAD_REQUEST_BODY = 'BAD_REQUEST_BODY';
 const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
 
 /** The request's Idempotency-Key, or undefined when absent or blank (then no idempotency applies). */
-export function idempotencyKey(headers: IncomingHttpHeaders): string | undefined {
+function idempotencyKey(headers: IncomingHttpHeaders): string | undefined {
   const key = headers['idempotency-key'];
   return typeof key === 'string' && key.trim() !== '' ? key : undefined;
 }

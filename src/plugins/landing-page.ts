@@ -11,7 +11,7 @@ export const SANDBOX_EXAMPLE_OPERATION = resolve(
 );
 
 /** Headers Sandbox shows, ready to fill in. */
-export const SANDBOX_EXAMPLE_HEADERS = {
+const SANDBOX_EXAMPLE_HEADERS = {
   Authorization: 'Bearer <your Synctera API key>',
   'Idempotency-Key': '<a new UUID for each new request; the same one for a retry>',
 };
