@@ -21,6 +21,16 @@ export interface ContextArgs {
   readonly req: IncomingMessage;
 }
 
+/**
+ * The request headers this subgraph reads (lower case). A router or gateway in front of it must
+ * propagate them to this subgraph, and only to it (see schema/router.yaml).
+ */
+export const SUBGRAPH_REQUEST_HEADERS = {
+  authorization: 'authorization',
+  idempotencyKey: 'idempotency-key',
+  requestId: 'x-request-id',
+} as const;
+
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Builds a fresh {@link Context} for each request over the server's shared upstream. */
@@ -29,7 +39,7 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
     const requestId = requestIdOf(req);
     return {
       requestId,
-      idempotencyKeyHeader: headerText(req.headers['idempotency-key']),
+      idempotencyKeyHeader: headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.idempotencyKey]),
       synctera: new SyncteraClient({
         dispatcher: upstream.dispatcher,
         path: upstream.path,
@@ -38,7 +48,7 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
         logger: upstream.logger,
         requestId,
         authorization: upstreamAuthorization(
-          headerText(req.headers.authorization),
+          headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.authorization]),
           upstream.apiKey,
         ),
       }),
@@ -48,6 +58,6 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
 
 /** The request's own id when it is a sane one, else a new UUID. */
 function requestIdOf(req: IncomingMessage): string {
-  const given = headerText(req.headers['x-request-id']);
+  const given = headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.requestId]);
   return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
 }

@@ -12,7 +12,12 @@ export {
   loadConfig,
   type UpstreamConfig,
 } from './config';
-export { type Context, type ContextArgs, createContextFunction } from './context';
+export {
+  type Context,
+  type ContextArgs,
+  createContextFunction,
+  SUBGRAPH_REQUEST_HEADERS,
+} from './context';
 export * from './errors';
 export { createLogger, type Logger, type LogLevel } from './logger';
 export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './schema';

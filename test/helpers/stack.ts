@@ -102,7 +102,4 @@ export async function postGraphQL<TData>(
   return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
 }
 
-/** Example ids; the emulator treats ids starting with 00000000- as unknown customers. */
-export const PERSON_ID = '7d943c51-e4ff-4e57-9558-08cab6b963c7';
-export const BUSINESS_ID = '2f1c6a9e-5b7d-4c3a-9e8f-1a2b3c4d5e6f';
-export const UNKNOWN_PERSON_ID = '00000000-1111-4222-8333-444444444444';
+export { BUSINESS_ID, PERSON_ID, UNKNOWN_PERSON_ID } from '../fixtures/customer-ids';

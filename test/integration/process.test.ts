@@ -1,56 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { CreateSessionDocument } from '../generated/graphql';
+import { exitCode, startScript, waitForOutput } from '../helpers/process';
 import { postGraphQL, PERSON_ID } from '../helpers/stack';
 import { print } from 'graphql';
 
 /** `npm start` runs this file after `npm run build` (the test script builds first). */
 const MAIN = resolve(__dirname, '../../dist/main.js');
 
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function waitFor(
-  started: Started,
-  pattern: RegExp,
-  timeoutMs = 15_000,
-): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = started.output().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline || started.child.exitCode !== null) {
-      throw new Error(`did not see ${pattern} in:\n${started.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function exitCode(started: Started): Promise<number | null> {
-  if (started.child.exitCode !== null) return started.child.exitCode;
-  const [code] = (await once(started.child, 'exit')) as [number | null];
-  return code;
-}
+const start = (env: Record<string, string>) => startScript(MAIN, env);
 
 describe('the process (npm start)', () => {
   it('starts with the embedded emulator, serves a mutation and exits 0 on SIGTERM', async () => {
     const started = start({ PORT: '0' });
     try {
-      const [, url] = await waitFor(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
+      const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
       expect(started.output()).toContain('EMBEDDED EMULATOR');
       expect(started.output()).toContain('NOT real document verifications');
       const { body } = await postGraphQL(
