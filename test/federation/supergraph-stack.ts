@@ -13,7 +13,7 @@ import {
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { GraphQLError, type GraphQLFormattedError, parse } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { SUBGRAPH_REQUEST_HEADERS } from '../../src/context';
 import { type Emulator, startEmulator } from '../../src/emulator';
@@ -71,8 +71,16 @@ export async function fetchSubgraphSdl(url: string): Promise<string> {
   return sdl;
 }
 
-/** Composes the subgraphs into a supergraph SDL; throws with every composition error. */
-export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
+/** A composed supergraph. */
+export interface ComposedSupergraph {
+  /** The supergraph SDL, for a gateway or router. */
+  readonly sdl: string;
+  /** The API schema: what clients of the supergraph see (no join or federation machinery). */
+  readonly apiSchema: GraphQLSchema;
+}
+
+/** Composes the subgraphs into a supergraph; throws with every composition error. */
+export function composeSupergraph(subgraphs: readonly SubgraphSource[]): ComposedSupergraph {
   const result = composeServices(
     subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })),
   );
@@ -81,7 +89,10 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string 
       `Composition failed:\n${result.errors.map((error) => `- ${error.message}`).join('\n')}`,
     );
   }
-  return result.supergraphSdl;
+  return {
+    sdl: result.supergraphSdl,
+    apiSchema: result.schema.toAPISchema().toGraphQLJSSchema(),
+  };
 }
 
 /** The gateway's per-request context: the client's request headers. */
@@ -182,7 +193,7 @@ export async function startSupergraph({
   });
   const subgraphUrl = await subgraph.listen(ports.subgraph ?? 0, host);
   const customers = await startCustomersSubgraph({ port: ports.customers ?? 0, host });
-  const supergraphSdl = composeSupergraph([
+  const { sdl: supergraphSdl } = composeSupergraph([
     { name: SUBGRAPH_NAME, url: subgraphUrl, sdl: await fetchSubgraphSdl(subgraphUrl) },
     { name: CUSTOMERS_SUBGRAPH_NAME, url: customers.url, sdl: CUSTOMERS_SDL },
   ]);
