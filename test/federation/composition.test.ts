@@ -23,10 +23,17 @@ import {
 } from './supergraph-stack';
 
 const COMMITTED_SDL = readFileSync(resolve(__dirname, '../../schema/schema.graphql'), 'utf8');
-const CUSTOMERS = { name: CUSTOMERS_SUBGRAPH_NAME, url: 'http://customers.test/graphql', sdl: CUSTOMERS_SDL };
+const CUSTOMERS = {
+  name: CUSTOMERS_SUBGRAPH_NAME,
+  url: 'http://customers.test/graphql',
+  sdl: CUSTOMERS_SDL,
+};
 
 const composeWith = (sdl: string): ComposedSupergraph =>
-  composeSupergraph([{ name: SUBGRAPH_NAME, url: 'http://localhost:4000/graphql', sdl }, CUSTOMERS]);
+  composeSupergraph([
+    { name: SUBGRAPH_NAME, url: 'http://localhost:4000/graphql', sdl },
+    CUSTOMERS,
+  ]);
 
 /** The subgraphs (`join__Graph` enum values) that declare `typeName` in the supergraph SDL. */
 function joinedGraphs(supergraphSdl: string, typeName: string): string[] {

@@ -125,7 +125,9 @@ function graphQLErrorsOfFailedResponse(error: unknown): GraphQLFormattedError[] 
   if (!(error instanceof GraphQLError)) return undefined;
   const response = error.extensions.response as { body?: { errors?: unknown } } | undefined;
   const errors = response?.body?.errors;
-  return Array.isArray(errors) && errors.length > 0 ? (errors as GraphQLFormattedError[]) : undefined;
+  return Array.isArray(errors) && errors.length > 0
+    ? (errors as GraphQLFormattedError[])
+    : undefined;
 }
 
 /**

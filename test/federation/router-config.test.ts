@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { version as compositionVersion } from '@apollo/composition/package.json';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../src/config';
+import { SUBGRAPH_REQUEST_HEADERS } from '../../src/context';
+import { GRAPHQL_PATH } from '../../src/server';
+import { CUSTOMERS_SDL } from '../fixtures/customers-subgraph';
+import { composeSupergraph, CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME } from './supergraph-stack';
+
+const SUPERGRAPH_YAML = resolve(__dirname, '../../schema/supergraph.yaml');
+const ROUTER_YAML = resolve(__dirname, '../../schema/router.yaml');
+
+interface RoverSubgraph {
+  routing_url?: string;
+  schema?: { file?: string; subgraph_url?: string };
+}
+
+interface RouterConfig {
+  headers?: {
+    all?: unknown;
+    subgraphs?: Record<string, { request?: Array<{ propagate?: { named?: string } }> }>;
+  };
+  include_subgraph_errors?: { all?: boolean; subgraphs?: Record<string, boolean> };
+}
+
+const readYaml = <T>(path: string): T => parseYaml(readFileSync(path, 'utf8')) as T;
+
+describe('schema/supergraph.yaml (rover supergraph compose)', () => {
+  const { federation_version: federationVersion, subgraphs } = readYaml<{
+    federation_version: string;
+    subgraphs: Record<string, RoverSubgraph>;
+  }>(SUPERGRAPH_YAML);
+  const ours = subgraphs[SUBGRAPH_NAME];
+
+  it('composes with the Federation version the tests compose with', () => {
+    expect(federationVersion).toBe(`=${compositionVersion}`);
+  });
+
+  it("routes to this subgraph at npm start's default port and GraphQL path", () => {
+    const { port } = loadConfig({});
+    expect(ours?.routing_url).toBe(`http://localhost:${port}${GRAPHQL_PATH}`);
+  });
+
+  it('points at the committed SDL, and that file composes with a customers subgraph', () => {
+    const file = resolve(dirname(SUPERGRAPH_YAML), ours?.schema?.file ?? '');
+    expect(file).toBe(resolve(__dirname, '../../schema/schema.graphql'));
+    const { apiSchema } = composeSupergraph([
+      { name: SUBGRAPH_NAME, url: ours?.routing_url ?? '', sdl: readFileSync(file, 'utf8') },
+      { name: CUSTOMERS_SUBGRAPH_NAME, url: 'http://customers.test/graphql', sdl: CUSTOMERS_SDL },
+    ]);
+    expect(apiSchema.getMutationType()?.getFields()).toHaveProperty(
+      'createDocumentVerificationSession',
+    );
+  });
+
+  it("has a customers subgraph of the user's own next to it", () => {
+    expect(Object.keys(subgraphs).sort()).toEqual([CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME]);
+    expect(subgraphs[CUSTOMERS_SUBGRAPH_NAME]?.routing_url).toMatch(/^http:\/\//);
+  });
+});
+
+describe('schema/router.yaml (Apollo Router)', () => {
+  const config = readYaml<RouterConfig>(ROUTER_YAML);
+  const propagatedTo = (subgraph: string) =>
+    (config.headers?.subgraphs?.[subgraph]?.request ?? []).map((rule) => rule.propagate?.named);
+
+  it('propagates exactly the headers the subgraph reads to this subgraph', () => {
+    expect(propagatedTo(SUBGRAPH_NAME).sort()).toEqual(
+      Object.values(SUBGRAPH_REQUEST_HEADERS).sort(),
+    );
+  });
+
+  it('propagates them to no other subgraph', () => {
+    expect(config.headers?.all).toBeUndefined();
+    expect(Object.keys(config.headers?.subgraphs ?? {})).toEqual([SUBGRAPH_NAME]);
+  });
+
+  it("passes this subgraph's errors, with their codes, to clients", () => {
+    expect(config.include_subgraph_errors?.subgraphs?.[SUBGRAPH_NAME]).toBe(true);
+  });
+});
