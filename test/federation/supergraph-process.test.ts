@@ -20,6 +20,8 @@ describe('npm run supergraph', () => {
     try {
       const [, url] = await waitForOutput(started, /Supergraph ready at (http:\/\/\S+)/);
       expect(started.output()).toContain(EXAMPLE_OPERATION);
+      const landingPage = await fetch(url as string, { headers: { accept: 'text/html' } });
+      expect(await landingPage.text()).toContain('embeddable-sandbox');
 
       const { body } = await postGraphQL<{
         createDocumentVerificationSession: { session: { customer: { firstName?: string } } };

@@ -35,16 +35,15 @@ export const CUSTOMERS_SUBGRAPH_NAME = 'customers';
 /** A frontend's operation across both subgraphs, which Sandbox opens with. */
 export const EXAMPLE_OPERATION = `mutation StartVerification($personId: UUID!) {
   createDocumentVerificationSession(input: { customer: { personId: $personId } }) {
-    idempotencyKey
     session {
-      sessionId
-      state
       url
       customer {
         ... on Person { id firstName lastName }
         ... on Business { id legalName }
       }
+      state
     }
+    idempotencyKey
   }
 }
 `;
