@@ -14,13 +14,8 @@ import {
 import { LANGUAGES } from '../../src/verification/language';
 import { CUSTOMERS_SDL } from '../fixtures/customers-subgraph';
 import { useStack } from '../helpers/stack';
-import {
-  type ComposedSupergraph,
-  composeSupergraph,
-  CUSTOMERS_SUBGRAPH_NAME,
-  fetchSubgraphSdl,
-  SUBGRAPH_NAME,
-} from './supergraph-stack';
+import { type ComposedSupergraph, composeSupergraph, fetchSubgraphSdl } from './compose';
+import { CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME } from './supergraph-stack';
 
 const COMMITTED_SDL = readFileSync(resolve(__dirname, '../../schema/schema.graphql'), 'utf8');
 const CUSTOMERS = {

@@ -6,7 +6,8 @@ import { loadConfig } from '../../src/config';
 import { SUBGRAPH_REQUEST_HEADERS } from '../../src/context';
 import { GRAPHQL_PATH } from '../../src/server';
 import { CUSTOMERS_SDL } from '../fixtures/customers-subgraph';
-import { composeSupergraph, CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME } from './supergraph-stack';
+import { composeSupergraph } from './compose';
+import { CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME } from './supergraph-stack';
 
 const SUPERGRAPH_YAML = resolve(__dirname, '../../schema/supergraph.yaml');
 const ROUTER_YAML = resolve(__dirname, '../../schema/router.yaml');
