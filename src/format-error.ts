@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { OperationLimitError } from './limits';
-import type { Logger } from './logger';
+import { type Logger, redactBearer } from './logger';
 
 /**
  * Input refusals by graphql-js that Apollo does not code as BAD_USER_INPUT: `@oneOf` violations
@@ -45,6 +45,17 @@ export function createFormatError({ production, logger }: FormatErrorOptions) {
         const { path, locations } = formatted;
         return { message: 'Internal server error', path, locations, extensions: { code } };
       }
+      const { stacktrace } = formatted.extensions ?? {};
+      return {
+        ...formatted,
+        message: redactBearer(formatted.message),
+        extensions: {
+          ...formatted.extensions,
+          ...(Array.isArray(stacktrace) && {
+            stacktrace: stacktrace.map((line) => redactBearer(String(line))),
+          }),
+        },
+      };
     }
     return formatted;
   };

@@ -123,9 +123,13 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
     if (path === '/health') {
       sendJson(res, 200, { status: 'ok' });
     } else if (path === GRAPHQL_PATH) {
+      const callerGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) callerGone.abort();
+      });
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: await toHttpGraphQLRequest(req, config.limits.maxBodyBytes),
-        context: () => context({ req }),
+        context: () => context({ req, callerGone: callerGone.signal }),
       });
       await writeHttpGraphQLResponse(res, response);
     } else {

@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { CreateSessionDocument } from '../generated/graphql';
+import { capturingLogger } from '../helpers/logs';
 import { PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 const SERVER_KEY = 'server-key-5e4d3c2b1a';
-
-/** A JSON logger whose lines land in `lines`, as they would on stdout. */
-function capturingLogger() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'debug' }, sink) };
-}
 
 describe('logs', () => {
   const captured = capturingLogger();
