@@ -44,7 +44,10 @@ export interface GatewayServer {
   readonly upstream: Upstream;
   /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then closes the upstream pool. */
+  /**
+   * Stops accepting, lets in-flight requests finish (for up to `config.shutdownGraceMs`, then
+   * their connections are closed), then closes the upstream pool.
+   */
   close(): Promise<void>;
 }
 
@@ -98,7 +101,12 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
     production: config.production,
     logger,
     limits: config.limits,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.shutdownGraceMs,
+      }),
+    ],
   });
   const cors = createCorsHandler(config.corsOrigins);
   await apollo.start();
