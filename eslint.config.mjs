@@ -27,7 +27,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/main.ts', 'src/emulator/main.ts', 'test/bench/**', '.ci/**', 'scripts/**'],
+    files: [
+      'src/main.ts',
+      'src/emulator/main.ts',
+      'test/bench/**',
+      'test/soak/**',
+      '.ci/**',
+      'scripts/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   prettier,

@@ -18,4 +18,3 @@ export function capturingLogger() {
       lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.msg === msg),
   };
 }
-

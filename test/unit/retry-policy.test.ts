@@ -207,7 +207,9 @@ describe('upstreamBudgetMs', () => {
         attempt,
         NOW,
       );
-      expect(waited).toBeLessThanOrEqual(Math.max(twoRetries.maxDelayMs, twoRetries.maxRetryAfterMs));
+      expect(waited).toBeLessThanOrEqual(
+        Math.max(twoRetries.maxDelayMs, twoRetries.maxRetryAfterMs),
+      );
     }
   });
 });
