@@ -212,9 +212,13 @@ async function main(): Promise<number> {
       sent: 0,
     };
     const started = performance.now();
+    // RSS every tenth of the run: a leak shows as steady growth, warm-up as an early plateau.
+    const step = Math.max(1, Math.floor(options.requests / 10));
+    const rssSamples: Array<number | undefined> = [];
     const worker = async () => {
       while (tally.sent < options.requests) {
         tally.sent += 1;
+        if (tally.sent % step === 0) rssSamples.push(rssMiB(gateway.pid));
         await sendOne(`${origin}/graphql`, emulator, tally, tally.sent);
       }
     };
@@ -235,7 +239,11 @@ async function main(): Promise<number> {
       duplicates: tally.duplicates,
       sessionsSharedByKeys: tally.shared,
       nonContractErrors: tally.nonContract,
-      gatewayRssMiB: { before: rssBefore ?? 'n/a', after: rssAfter ?? 'n/a' },
+      gatewayRssMiB: {
+        before: rssBefore ?? 'n/a',
+        everyTenth: rssSamples.map((rss) => rss ?? 'n/a'),
+        after: rssAfter ?? 'n/a',
+      },
     };
     console.log(JSON.stringify(report, null, 2));
     const failed =
