@@ -126,7 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: readCorsOrigins(env),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', {
       default: 25_000,
-      min: 0,
+      min: 100,
       max: 600_000,
     }),
   });

@@ -56,6 +56,14 @@ describe('operation limits (defaults)', () => {
     expect(stack().emulator.requests).toHaveLength(1);
   });
 
+  it('survive a fragment cycle: graphql-js refuses it, no limit rule loops', async () => {
+    const result = await stack().execute(
+      'mutation { ...A } fragment A on Mutation { ...B } fragment B on Mutation { ...A }',
+    );
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(stack().emulator.requests).toHaveLength(0);
+  });
+
   it('refuse more than 15 aliases', async () => {
     const aliases = Array.from(
       { length: 16 },

@@ -259,7 +259,7 @@ describe('operation limits, CORS and shutdown', () => {
       GRAPHQL_MAX_ALIASES: '0',
       GRAPHQL_MAX_TOKENS: '500',
       HTTP_MAX_BODY_BYTES: '2048',
-      SHUTDOWN_GRACE_MS: '0',
+      SHUTDOWN_GRACE_MS: '100',
     });
     expect(config.limits).toEqual({
       maxSessionFields: 2,
@@ -269,7 +269,7 @@ describe('operation limits, CORS and shutdown', () => {
       maxBodyBytes: 2048,
     });
     expect(Object.isFrozen(config.limits)).toBe(true);
-    expect(config.shutdownGraceMs).toBe(0);
+    expect(config.shutdownGraceMs).toBe(100);
   });
 
   it.each([
@@ -282,6 +282,7 @@ describe('operation limits, CORS and shutdown', () => {
     ['GRAPHQL_MAX_TOKENS', '1e3'],
     ['HTTP_MAX_BODY_BYTES', '1023'],
     ['HTTP_MAX_BODY_BYTES', '1MiB'],
+    ['SHUTDOWN_GRACE_MS', '99'],
     ['SHUTDOWN_GRACE_MS', '600001'],
     ['SHUTDOWN_GRACE_MS', '2.5'],
   ])('refuses %s=%j, naming the range', (variable, value) => {
