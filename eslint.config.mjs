@@ -32,6 +32,7 @@ export default tseslint.config(
       'src/emulator/main.ts',
       'test/bench/**',
       'test/federation/supergraph.ts',
+      'test/soak/**',
       '.ci/**',
       'scripts/**',
     ],

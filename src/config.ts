@@ -25,6 +25,32 @@ export interface UpstreamConfig {
   readonly maxRetries: number;
 }
 
+/** Limits every operation must pass before any upstream call (checked in parse and validation). */
+export interface OperationLimits {
+  /** Most `createDocumentVerificationSession` fields in one operation, fragments included. */
+  readonly maxSessionFields: number;
+  /** Deepest selection (introspection's `__schema` is not counted). */
+  readonly maxDepth: number;
+  /** Most aliases in one operation. */
+  readonly maxAliases: number;
+  /** Most lexical tokens in one document. */
+  readonly maxTokens: number;
+  /** Largest request body, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+/** The limits when no variable overrides them. */
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
+  maxSessionFields: 5,
+  maxDepth: 8,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxBodyBytes: 1024 * 1024,
+});
+
+/** Browser origins allowed to call the endpoint cross-origin: a list, or `*` for any. */
+export type CorsOrigins = readonly string[] | '*';
+
 /** The validated, frozen configuration of one server. */
 export interface Config {
   /** Listen port (0 picks a free one). */
@@ -34,6 +60,11 @@ export interface Config {
   /** True when `NODE_ENV=production`: introspection and Sandbox off, upstream required. */
   readonly production: boolean;
   readonly upstream: UpstreamConfig;
+  readonly limits: OperationLimits;
+  /** `CORS_ORIGINS`; empty (the default) sends no CORS headers at all. */
+  readonly corsOrigins: CorsOrigins;
+  /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
+  readonly shutdownGraceMs: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -64,6 +95,39 @@ export function loadConfig(env: Env = process.env): Config {
       apiKey: readApiKey(env),
       timeoutMs: readInteger(env, 'SYNCTERA_TIMEOUT_MS', { default: 10_000, min: 1, max: 600_000 }),
       maxRetries: readInteger(env, 'SYNCTERA_MAX_RETRIES', { default: 2, min: 0, max: 10 }),
+    }),
+    limits: Object.freeze({
+      maxSessionFields: readInteger(env, 'GRAPHQL_MAX_SESSION_FIELDS', {
+        default: DEFAULT_OPERATION_LIMITS.maxSessionFields,
+        min: 1,
+        max: 100,
+      }),
+      maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', {
+        default: DEFAULT_OPERATION_LIMITS.maxDepth,
+        min: 1,
+        max: 100,
+      }),
+      maxAliases: readInteger(env, 'GRAPHQL_MAX_ALIASES', {
+        default: DEFAULT_OPERATION_LIMITS.maxAliases,
+        min: 0,
+        max: 1000,
+      }),
+      maxTokens: readInteger(env, 'GRAPHQL_MAX_TOKENS', {
+        default: DEFAULT_OPERATION_LIMITS.maxTokens,
+        min: 10,
+        max: 100_000,
+      }),
+      maxBodyBytes: readInteger(env, 'HTTP_MAX_BODY_BYTES', {
+        default: DEFAULT_OPERATION_LIMITS.maxBodyBytes,
+        min: 1024,
+        max: 100 * 1024 * 1024,
+      }),
+    }),
+    corsOrigins: readCorsOrigins(env),
+    shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', {
+      default: 25_000,
+      min: 100,
+      max: 600_000,
     }),
   });
 }
@@ -139,6 +203,29 @@ function readApiKey(env: Env): string | undefined {
     throw new ConfigError('SYNCTERA_API_KEY', 'must be a single token of visible ASCII characters');
   }
   return raw;
+}
+
+function readCorsOrigins(env: Env): CorsOrigins {
+  const raw = present(env, 'CORS_ORIGINS');
+  if (raw === undefined) return Object.freeze([]);
+  if (raw === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim());
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] exactly: no path, no trailing slash (browsers send none).
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `must be "*" or comma-separated origins such as https://studio.apollographql.com, got "${origin}"`,
+      );
+    }
+  }
+  return Object.freeze(origins);
 }
 
 function readLogLevel(env: Env): LogLevel {

@@ -19,6 +19,8 @@ export interface Context {
 /** The per-request input of the context function: the incoming Node request. */
 export interface ContextArgs {
   readonly req: IncomingMessage;
+  /** Aborts when the caller disconnects before its answer; pending upstream work then stops. */
+  readonly callerGone?: AbortSignal;
 }
 
 /**
@@ -35,7 +37,7 @@ const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Builds a fresh {@link Context} for each request over the server's shared upstream. */
 export function createContextFunction(upstream: Upstream): ContextFunction<[ContextArgs], Context> {
-  return async ({ req }) => {
+  return async ({ req, callerGone }) => {
     const requestId = requestIdOf(req);
     return {
       requestId,
@@ -47,6 +49,7 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
         retryPolicy: upstream.retryPolicy,
         logger: upstream.logger,
         requestId,
+        callerGone,
         authorization: upstreamAuthorization(
           headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.authorization]),
           upstream.apiKey,

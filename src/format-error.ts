@@ -1,5 +1,6 @@
-import type { GraphQLFormattedError } from 'graphql';
-import type { Logger } from './logger';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { OperationLimitError } from './limits';
+import { type Logger, redactBearer } from './logger';
 
 /**
  * Input refusals by graphql-js that Apollo does not code as BAD_USER_INPUT: `@oneOf` violations
@@ -12,6 +13,8 @@ const INPUT_REFUSALS: Readonly<Record<string, readonly RegExp[]>> = {
     /^Field "\w+\.\w+" must be non-null\.$/,
   ],
   INTERNAL_SERVER_ERROR: [/^Argument "\w+" has invalid value /],
+  // graphql-js's own token limit (GRAPHQL_MAX_TOKENS).
+  GRAPHQL_PARSE_FAILED: [/^Syntax Error: Document contains more th[ae][nt] \d+ tokens\./],
 };
 
 /** Options of {@link createFormatError}. */
@@ -22,15 +25,18 @@ export interface FormatErrorOptions {
 }
 
 /**
- * The last step of every error: graphql-js's own input refusals are bad input like any other
- * (`BAD_USER_INPUT`, as for variables), and unexpected errors are logged and, in production,
+ * The last step of every error: graphql-js's own input refusals and operations over a limit are
+ * bad input like any other (`BAD_USER_INPUT`, as for variables), and unexpected errors are logged and, in production,
  * masked.
  */
 export function createFormatError({ production, logger }: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const refusals = typeof code === 'string' ? (INPUT_REFUSALS[code] ?? []) : [];
-    if (refusals.some((pattern) => pattern.test(formatted.message))) {
+    if (
+      refusals.some((pattern) => pattern.test(formatted.message)) ||
+      (error instanceof GraphQLError && error.originalError instanceof OperationLimitError)
+    ) {
       return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
     }
     if (code === 'INTERNAL_SERVER_ERROR') {
@@ -39,6 +45,17 @@ export function createFormatError({ production, logger }: FormatErrorOptions) {
         const { path, locations } = formatted;
         return { message: 'Internal server error', path, locations, extensions: { code } };
       }
+      const { stacktrace } = formatted.extensions ?? {};
+      return {
+        ...formatted,
+        message: redactBearer(formatted.message),
+        extensions: {
+          ...formatted.extensions,
+          ...(Array.isArray(stacktrace) && {
+            stacktrace: stacktrace.map((line) => redactBearer(String(line))),
+          }),
+        },
+      };
     }
     return formatted;
   };

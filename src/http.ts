@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
 /** A request the HTTP layer refuses before GraphQL sees it. */
 export class HttpError extends Error {
   constructor(
@@ -19,8 +16,14 @@ export function headerText(value: string | string[] | undefined): string | undef
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Turns a Node request into Apollo's transport-neutral request, reading a JSON body. */
-export async function toHttpGraphQLRequest(req: IncomingMessage): Promise<HTTPGraphQLRequest> {
+/**
+ * Turns a Node request into Apollo's transport-neutral request, reading a JSON body of at most
+ * `maxBodyBytes` (413 beyond it).
+ */
+export async function toHttpGraphQLRequest(
+  req: IncomingMessage,
+  maxBodyBytes: number,
+): Promise<HTTPGraphQLRequest> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     const text = headerText(value);
@@ -28,7 +31,8 @@ export async function toHttpGraphQLRequest(req: IncomingMessage): Promise<HTTPGr
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = method === 'POST' && isJson(req) ? parseJson(await readBody(req)) : undefined;
+  const body =
+    method === 'POST' && isJson(req) ? parseJson(await readBody(req, maxBodyBytes)) : undefined;
   return { method, headers, search: url.search, body };
 }
 
@@ -62,21 +66,24 @@ function isJson(req: IncomingMessage): boolean {
   return type === 'application/json' || (type?.endsWith('+json') ?? false);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
+    if (size > maxBytes) throw tooLarge(maxBytes);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function tooLarge(): HttpError {
-  return new HttpError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(
+    413,
+    `The request body is larger than ${maxBytes} bytes (limit set by HTTP_MAX_BODY_BYTES).`,
+  );
 }
 
 function parseJson(text: string): unknown {

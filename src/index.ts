@@ -8,8 +8,10 @@ import 'reflect-metadata';
 export {
   type Config,
   ConfigError,
+  type CorsOrigins,
   DEFAULT_SESSION_PATH,
   loadConfig,
+  type OperationLimits,
   type UpstreamConfig,
 } from './config';
 export {

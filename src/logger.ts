@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -8,14 +8,33 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const BEARER_CREDENTIAL = /\b(Bearer)\s+[\x21-\x7e]+/gi;
+
+/** `text` with every `Bearer <credential>` blanked out, for error text that may quote a header. */
+export function redactBearer(text: string): string {
+  return text.replace(BEARER_CREDENTIAL, '$1 [redacted]');
+}
+
 /**
- * Structured JSON logs. Credentials are redacted by path as a second line of defence: no code
- * here logs headers or the configuration, but a host may pass its own objects.
+ * Structured JSON logs to stdout (or `destination`). Credentials are redacted by path as a second
+ * line of defence: no code here logs headers or the configuration, but a host may pass its own
+ * objects; logged errors lose any `Bearer <credential>` in their message and stack.
  */
-export function createLogger(level: LogLevel = 'info'): Logger {
-  return pino({
+export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
+    serializers: {
+      err: (error: unknown) => {
+        if (!(error instanceof Error)) return error;
+        const serialized = pino.stdSerializers.err(error);
+        return {
+          ...serialized,
+          message: redactBearer(serialized.message),
+          stack: redactBearer(serialized.stack),
+        };
+      },
+    },
     redact: {
       paths: [
         'authorization',
@@ -27,5 +46,6 @@ export function createLogger(level: LogLevel = 'info'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -45,9 +45,16 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    const graceMs = config.shutdownGraceMs;
+    logger.info({ signal, graceMs }, 'shutting down: refusing new connections, finishing requests');
+    // The bound: requests still running after the grace period are dropped (exit code 1).
+    setTimeout(() => {
+      logger.error({ graceMs }, 'shutdown grace period over: exiting with requests in flight');
+      process.exit(1);
+    }, graceMs).unref();
     await server.close();
     await emulator?.close();
+    logger.info('shut down');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -7,11 +7,13 @@ import {
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { Config } from './config';
+import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './config';
 import { type Context, createContextFunction } from './context';
+import { createCorsHandler } from './cors';
 import { createFormatError } from './format-error';
 import { HttpError, sendJson, toHttpGraphQLRequest, writeHttpGraphQLResponse } from './http';
 import { createLogger, type Logger } from './logger';
+import { limitParseOptions, limitValidationRules } from './limits';
 import { landingPagePlugin } from './plugins/landing-page';
 import { requestIdPlugin } from './plugins/request-id';
 import { createSubgraphSchema } from './schema';
@@ -42,7 +44,10 @@ export interface GatewayServer {
   readonly upstream: Upstream;
   /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then closes the upstream pool. */
+  /**
+   * Stops accepting, lets in-flight requests finish (for up to `config.shutdownGraceMs`, then
+   * their connections are closed), then closes the upstream pool.
+   */
   close(): Promise<void>;
 }
 
@@ -51,6 +56,8 @@ export interface ApolloServerFactoryOptions {
   /** Production mode: no introspection, no Sandbox, masked unexpected errors. */
   readonly production: boolean;
   readonly logger: Logger;
+  /** Operation limits; defaults to {@link DEFAULT_OPERATION_LIMITS}. */
+  readonly limits?: OperationLimits;
   /** The host's own plugins, such as its HTTP server's drain plugin. */
   readonly plugins?: readonly ApolloServerPlugin<Context>[];
 }
@@ -59,10 +66,13 @@ export interface ApolloServerFactoryOptions {
 export function createApolloServer({
   production,
   logger,
+  limits = DEFAULT_OPERATION_LIMITS,
   plugins = [],
 }: ApolloServerFactoryOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema: createSubgraphSchema(),
+    parseOptions: limitParseOptions(limits),
+    validationRules: limitValidationRules(limits),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError: createFormatError({ production, logger }),
@@ -90,14 +100,23 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   const apollo = createApolloServer({
     production: config.production,
     logger,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    limits: config.limits,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.shutdownGraceMs,
+      }),
+    ],
   });
+  const cors = createCorsHandler(config.corsOrigins);
   await apollo.start();
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) {
-        sendJson(res, error.status, { errors: [{ message: error.message }] });
+        sendJson(res, error.status, {
+          errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
+        });
         return;
       }
       logger.error({ err: error }, 'request failed');
@@ -107,13 +126,18 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (cors(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
       sendJson(res, 200, { status: 'ok' });
     } else if (path === GRAPHQL_PATH) {
+      const callerGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) callerGone.abort();
+      });
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: await toHttpGraphQLRequest(req),
-        context: () => context({ req }),
+        httpGraphQLRequest: await toHttpGraphQLRequest(req, config.limits.maxBodyBytes),
+        context: () => context({ req, callerGone: callerGone.signal }),
       });
       await writeHttpGraphQLResponse(res, response);
     } else {

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { UpstreamAuthorization } from '../auth';
 import {
   errorFromUpstreamStatus,
+  type UpstreamProblem,
   IdempotencyConflictError,
   UnauthenticatedError,
   UpstreamBadResponseError,
@@ -17,6 +18,7 @@ import {
   delayBeforeRetry,
   retryReason,
   type RetryPolicy,
+  upstreamBudgetMs,
 } from './retry-policy';
 import {
   InvalidUpstreamAnswer,
@@ -43,6 +45,8 @@ export interface SyncteraClientOptions {
   /** Forwarded as `X-Request-Id`. */
   readonly requestId: string;
   readonly logger: Logger;
+  /** Aborts when the caller has gone: no new attempt, no backoff wait, and the attempt in flight is abandoned. */
+  readonly callerGone?: AbortSignal;
 }
 
 interface SessionCall {
@@ -87,15 +91,24 @@ export class SyncteraClient {
     return this.loader.load({ authorization: authorization.header, idempotencyKey, body, json });
   }
 
+  /**
+   * Attempts until an outcome is final. The whole call is bounded by {@link upstreamBudgetMs}
+   * (each attempt by `timeoutMs`, each wait by the policy's caps). When the caller disconnects,
+   * nothing more is sent and the attempt in flight is abandoned: every attempt carries the same
+   * Idempotency-Key, so a session it may have created is returned when the caller retries.
+   */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
+    const { retryPolicy, timeoutMs, logger, requestId, callerGone } = this.options;
+    const deadline = AbortSignal.timeout(upstreamBudgetMs(retryPolicy, timeoutMs));
+    const stop = callerGone === undefined ? deadline : AbortSignal.any([deadline, callerGone]);
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const result = await this.attempt(call);
+      const result = await this.attempt(call, stop);
       const outcome = result.outcome;
-      const delayMs = delayBeforeRetry(this.options.retryPolicy, outcome, attempt);
-      this.options.logger.info(
+      const delayMs = stop.aborted ? undefined : delayBeforeRetry(retryPolicy, outcome, attempt);
+      logger.info(
         {
-          requestId: this.options.requestId,
+          requestId,
           attempt,
           status: outcome.kind === 'response' ? outcome.status : null,
           durationMs: Math.round(performance.now() - started),
@@ -104,12 +117,28 @@ export class SyncteraClient {
         },
         'upstream attempt',
       );
+      this.abandonIfCallerGone(attempt);
       if (delayMs === undefined) return this.settle(result, call, attempt);
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
+      this.abandonIfCallerGone(attempt);
+      if (deadline.aborted) return this.settle(result, call, attempt);
     }
   }
 
-  private async attempt(call: SessionCall): Promise<AttemptResult> {
+  /** Once the caller has disconnected: a log line, and an error nobody will read. */
+  private abandonIfCallerGone(attempt: number): void {
+    if (this.options.callerGone?.aborted !== true) return;
+    this.options.logger.info(
+      { requestId: this.options.requestId, attempt },
+      'upstream call abandoned: the caller disconnected',
+    );
+    throw new UpstreamUnavailableError(
+      'The caller disconnected before Synctera answered: retry with the same idempotency key.',
+      { status: null, type: null, code: null, requestId: null },
+    );
+  }
+
+  private async attempt(call: SessionCall, stop: AbortSignal): Promise<AttemptResult> {
     const { dispatcher, path, timeoutMs, requestId } = this.options;
     try {
       const response = await dispatcher.request({
@@ -123,7 +152,7 @@ export class SyncteraClient {
           accept: 'application/json, application/problem+json',
         },
         body: call.json,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]),
       });
       const text = await readText(response.body);
       return {
@@ -158,7 +187,8 @@ export class SyncteraClient {
     }
     const { text, upstreamRequestId: requestId } = result;
     if (outcome.status < 200 || outcome.status > 299) {
-      throw errorFromUpstreamStatus(outcome.status, toUpstreamProblem(text ?? ''), requestId);
+      const problem = withoutSecret(toUpstreamProblem(text ?? ''), call.authorization);
+      throw errorFromUpstreamStatus(outcome.status, problem, requestId);
     }
     try {
       if (text === undefined) {
@@ -190,6 +220,13 @@ interface AttemptResult {
   readonly upstreamRequestId: string | null;
   /** Why there was no answer. */
   readonly failure?: string;
+}
+
+/** The problem with any echo of the credential (the token after "Bearer ") blanked out. */
+function withoutSecret(problem: UpstreamProblem, authorization: string): UpstreamProblem {
+  const secret = authorization.replace(/^Bearer +/i, '');
+  const clean = (text: string | null) => text?.split(secret).join('[redacted]') ?? null;
+  return { type: clean(problem.type), code: clean(problem.code), detail: clean(problem.detail) };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -67,3 +67,12 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * The longest a call can take upstream, waits included: every attempt runs out its `timeoutMs`
+ * and every wait is the longest the policy allows. The client enforces it as a deadline.
+ */
+export function upstreamBudgetMs(policy: RetryPolicy, timeoutMs: number): number {
+  const longestWait = Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);
+  return (policy.maxRetries + 1) * timeoutMs + policy.maxRetries * longestWait;
+}

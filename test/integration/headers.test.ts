@@ -73,7 +73,7 @@ describe('headers sent upstream', () => {
   });
 
   it('keeps each request to its own token, key and session under concurrency', async () => {
-    const count = 40;
+    const count = 300;
     const results = await Promise.all(
       Array.from({ length: count }, (_, i) =>
         stack().execute(CreateSessionDocument, INPUT, {
@@ -89,10 +89,16 @@ describe('headers sent upstream', () => {
       if (payload) sessionIds.add(payload.session.sessionId);
     }
     expect(sessionIds.size).toBe(count);
-    for (const request of stack().emulator.requests) {
-      const key = String(request.headers['idempotency-key']);
-      expect(request.headers.authorization).toBe(`Bearer token-${key.slice('key-'.length)}`);
+    // Each response maps, by its key, to exactly one upstream call that carried its own token.
+    const sent = new Map(
+      stack().emulator.requests.map((r) => [String(r.headers['idempotency-key']), r]),
+    );
+    expect(sent.size).toBe(count);
+    expect(stack().emulator.requests).toHaveLength(count);
+    for (let i = 0; i < count; i++) {
+      expect(sent.get(`key-${i}`)?.headers.authorization).toBe(`Bearer token-${i}`);
     }
+    expect(stack().emulator.sessionsCreated).toBe(count);
   });
 });
 

@@ -32,6 +32,15 @@ describe('loadConfig defaults', () => {
         timeoutMs: 10_000,
         maxRetries: 2,
       },
+      limits: {
+        maxSessionFields: 5,
+        maxDepth: 8,
+        maxAliases: 15,
+        maxTokens: 2000,
+        maxBodyBytes: 1024 * 1024,
+      },
+      corsOrigins: [],
+      shutdownGraceMs: 25_000,
     });
     expect(DEFAULT_SESSION_PATH).toBe('/verifications/document_verification_session');
   });
@@ -45,6 +54,13 @@ describe('loadConfig defaults', () => {
       SYNCTERA_API_KEY: '',
       SYNCTERA_TIMEOUT_MS: '',
       SYNCTERA_MAX_RETRIES: '\t',
+      GRAPHQL_MAX_SESSION_FIELDS: '',
+      GRAPHQL_MAX_DEPTH: '',
+      GRAPHQL_MAX_ALIASES: '',
+      GRAPHQL_MAX_TOKENS: '',
+      HTTP_MAX_BODY_BYTES: '',
+      CORS_ORIGINS: ' ',
+      SHUTDOWN_GRACE_MS: '',
     });
     expect(config).toEqual(loadConfig({}));
   });
@@ -232,5 +248,65 @@ describe('ConfigError', () => {
     expect(error.variable).toBe('PORT');
     expect(error.message).toBe('PORT: is wrong');
     expect(error.name).toBe('ConfigError');
+  });
+});
+
+describe('operation limits, CORS and shutdown', () => {
+  it('reads each limit', () => {
+    const config = loadConfig({
+      GRAPHQL_MAX_SESSION_FIELDS: '2',
+      GRAPHQL_MAX_DEPTH: '12',
+      GRAPHQL_MAX_ALIASES: '0',
+      GRAPHQL_MAX_TOKENS: '500',
+      HTTP_MAX_BODY_BYTES: '2048',
+      SHUTDOWN_GRACE_MS: '100',
+    });
+    expect(config.limits).toEqual({
+      maxSessionFields: 2,
+      maxDepth: 12,
+      maxAliases: 0,
+      maxTokens: 500,
+      maxBodyBytes: 2048,
+    });
+    expect(Object.isFrozen(config.limits)).toBe(true);
+    expect(config.shutdownGraceMs).toBe(100);
+  });
+
+  it.each([
+    ['GRAPHQL_MAX_SESSION_FIELDS', '0'],
+    ['GRAPHQL_MAX_SESSION_FIELDS', 'five'],
+    ['GRAPHQL_MAX_DEPTH', '0'],
+    ['GRAPHQL_MAX_DEPTH', '101'],
+    ['GRAPHQL_MAX_ALIASES', '-1'],
+    ['GRAPHQL_MAX_TOKENS', '9'],
+    ['GRAPHQL_MAX_TOKENS', '1e3'],
+    ['HTTP_MAX_BODY_BYTES', '1023'],
+    ['HTTP_MAX_BODY_BYTES', '1MiB'],
+    ['SHUTDOWN_GRACE_MS', '99'],
+    ['SHUTDOWN_GRACE_MS', '600001'],
+    ['SHUTDOWN_GRACE_MS', '2.5'],
+  ])('refuses %s=%j, naming the range', (variable, value) => {
+    expect(expectRefused(variable, { [variable]: value }).message).toMatch(/whole number from/);
+  });
+
+  it('reads CORS_ORIGINS as a trimmed, comma-separated list of origins, or *', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://studio.apollographql.com, http://localhost:3000' })
+        .corsOrigins,
+    ).toEqual(['https://studio.apollographql.com', 'http://localhost:3000']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+  });
+
+  it.each([
+    'https://example.com/',
+    'https://example.com/app',
+    'example.com',
+    'ftp://example.com',
+    'https://a.example,',
+    '*,https://example.com',
+  ])('refuses CORS_ORIGINS=%j', (value) => {
+    expect(expectRefused('CORS_ORIGINS', { CORS_ORIGINS: value }).message).toMatch(
+      /comma-separated origins/,
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   type RetryPolicy,
   retryAfterMs,
   retryReason,
+  upstreamBudgetMs,
 } from '../../src/synctera/retry-policy';
 
 const NOW = Date.parse('2025-01-01T00:00:00.000Z');
@@ -186,5 +187,29 @@ describe('retryAfterMs', () => {
 
   it.each(['soon', '', 'abc123'])('is undefined for the unreadable %j', (header) => {
     expect(retryAfterMs(header, NOW)).toBeUndefined();
+  });
+});
+
+describe('upstreamBudgetMs', () => {
+  const twoRetries = policy({ maxRetries: 2 });
+
+  it('is every attempt at its timeout plus the longest wait before each retry', () => {
+    // 3 attempts × 10 s + 2 waits × max(2 s backoff cap, 5 s Retry-After cap)
+    expect(upstreamBudgetMs(twoRetries, 10_000)).toBe(40_000);
+    expect(upstreamBudgetMs({ ...twoRetries, maxRetries: 0 }, 10_000)).toBe(10_000);
+  });
+
+  it('is never shorter than the policy lets a call run', () => {
+    for (let attempt = 1; attempt <= twoRetries.maxRetries; attempt++) {
+      const waited = delayBeforeRetry(
+        { ...twoRetries, random: () => 0.999 },
+        { kind: 'response', status: 429, retryAfter: String(twoRetries.maxRetryAfterMs / 1000) },
+        attempt,
+        NOW,
+      );
+      expect(waited).toBeLessThanOrEqual(
+        Math.max(twoRetries.maxDelayMs, twoRetries.maxRetryAfterMs),
+      );
+    }
   });
 });
