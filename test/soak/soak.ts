@@ -12,11 +12,11 @@ import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { type Emulator, type EmulatorFault, startEmulator } from '../../src/emulator';
 import type { ErrorCode } from '../../src/errors';
+import { PERSON_ID } from '../fixtures/customer-ids';
 import { CreateSessionDocument } from '../generated/graphql';
 
 const MAIN = resolve(__dirname, '../../../dist/main.js');
 const QUERY = print(CreateSessionDocument);
-const PERSON_ID = '7d943c51-e4ff-4e57-9558-08cab6b963c7';
 const CONTRACT_CODES = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
