@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Config } from './config';
 import { type Context, createContextFunction } from './context';
@@ -13,6 +14,7 @@ import { createFormatError } from './format-error';
 import { HttpError, sendJson, toHttpGraphQLRequest, writeHttpGraphQLResponse } from './http';
 import { createLogger, type Logger } from './logger';
 import { landingPagePlugin } from './plugins/landing-page';
+import { noStorePlugin } from './plugins/no-store';
 import { requestIdPlugin } from './plugins/request-id';
 import { createSubgraphSchema } from './schema';
 import { createUpstream, type Upstream } from './synctera/upstream';
@@ -69,7 +71,13 @@ export function createApolloServer({
     logger,
     // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
     stopOnTerminationSignals: false,
-    plugins: [landingPagePlugin(production), requestIdPlugin(), ...plugins],
+    plugins: [
+      landingPagePlugin(production),
+      requestIdPlugin(),
+      noStorePlugin(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...plugins,
+    ],
   });
 }
 
