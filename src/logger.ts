@@ -9,30 +9,23 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * Structured JSON logs on stdout. Credentials are redacted by path as a second line of defence:
- * no code here logs headers or the configuration, but a host may pass its own objects.
- *
- * Lines are written asynchronously: under load the lines of many requests go out in one write
- * instead of one blocking system call per line on the event loop. pino flushes what is
- * buffered when the process exits.
+ * Structured JSON logs. Credentials are redacted by path as a second line of defence: no code
+ * here logs headers or the configuration, but a host may pass its own objects.
  */
 export function createLogger(level: LogLevel = 'info'): Logger {
-  return pino(
-    {
-      level,
-      base: undefined,
-      redact: {
-        paths: [
-          'authorization',
-          'apiKey',
-          '*.authorization',
-          '*.apiKey',
-          'headers.authorization',
-          'req.headers.authorization',
-        ],
-        censor: '[redacted]',
-      },
+  return pino({
+    level,
+    base: undefined,
+    redact: {
+      paths: [
+        'authorization',
+        'apiKey',
+        '*.authorization',
+        '*.apiKey',
+        'headers.authorization',
+        'req.headers.authorization',
+      ],
+      censor: '[redacted]',
     },
-    pino.destination({ dest: 1, sync: false }),
-  );
+  });
 }
