@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './config';
 import { type Context, createContextFunction } from './context';
@@ -15,6 +16,7 @@ import { HttpError, sendJson, toHttpGraphQLRequest, writeHttpGraphQLResponse } f
 import { createLogger, type Logger } from './logger';
 import { limitParseOptions, limitValidationRules } from './limits';
 import { landingPagePlugin } from './plugins/landing-page';
+import { noStorePlugin } from './plugins/no-store';
 import { requestIdPlugin } from './plugins/request-id';
 import { createSubgraphSchema } from './schema';
 import { createUpstream, type Upstream } from './synctera/upstream';
@@ -79,7 +81,13 @@ export function createApolloServer({
     logger,
     // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
     stopOnTerminationSignals: false,
-    plugins: [landingPagePlugin(production), requestIdPlugin(), ...plugins],
+    plugins: [
+      landingPagePlugin(production),
+      requestIdPlugin(),
+      noStorePlugin(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...plugins,
+    ],
   });
 }
 

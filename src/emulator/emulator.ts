@@ -65,6 +65,7 @@ class EmulatorServer implements Emulator {
   private readonly basePath: string;
   private readonly sessionPath: string;
   private readonly maxRecorded: number;
+  private readonly latencyMs: number;
 
   constructor(options: EmulatorOptions) {
     this.basePath = normalizePath(options.basePath ?? DEFAULT_BASE_PATH);
@@ -74,6 +75,11 @@ class EmulatorServer implements Emulator {
       throw new RangeError(`maxRecordedRequests must be an integer >= 0, got ${max}`);
     }
     this.maxRecorded = max ?? Number.POSITIVE_INFINITY;
+    const latency = options.latencyMs ?? 0;
+    if (!Number.isFinite(latency) || latency < 0) {
+      throw new RangeError(`latencyMs must be a number >= 0, got ${latency}`);
+    }
+    this.latencyMs = latency;
     this.server = createServer((req, res) => void this.onRequest(req, res));
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -178,7 +184,8 @@ class EmulatorServer implements Emulator {
 
     const method = req.method ?? 'GET';
     const handle = async () => {
-      if (fault?.kind === 'delay') await wait(fault.ms, this.closing.signal);
+      const pause = this.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
+      if (pause > 0) await wait(pause, this.closing.signal);
       if (this.closing.signal.aborted) {
         req.socket.destroy();
         return;

@@ -4,7 +4,8 @@
  * Environment: `EMULATOR_PORT` (default 4010), `EMULATOR_HOST` (default 127.0.0.1),
  * `EMULATOR_BASE_PATH` (default /v0), `EMULATOR_SESSION_PATH` (default
  * /verifications/document_verification_session), `EMULATOR_MAX_RECORDED_REQUESTS` (default 1000:
- * a long-running process keeps only the latest requests). Stops on SIGINT/SIGTERM.
+ * a long-running process keeps only the latest requests), `EMULATOR_LATENCY_MS` (default 0: the
+ * wait before each session request is handled). Stops on SIGINT/SIGTERM.
  */
 import { startEmulator } from './emulator';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       DEFAULT_MAX_RECORDED,
       Number.MAX_SAFE_INTEGER,
     ),
+    latencyMs: intFromEnv('EMULATOR_LATENCY_MS', 0, 600_000),
   });
   console.log(
     `Synctera emulator listening at ${emulator.url} (WARNING: emulated sessions are NOT real document verifications)`,

@@ -20,6 +20,12 @@ export interface EmulatorOptions {
    * processes, such as the CLI under a benchmark, so memory stays flat.
    */
   maxRecordedRequests?: number;
+  /**
+   * Milliseconds every session request waits before it is handled (default 0), like a real
+   * upstream's processing time; benchmarks use it for a latency-bound upstream. A `delay` fault
+   * adds to it.
+   */
+  latencyMs?: number;
 }
 
 /** One request received on the session path, as it arrived. */

@@ -20,6 +20,7 @@ import {
   type RetryPolicy,
   upstreamBudgetMs,
 } from './retry-policy';
+import { startDeadline } from './deadline';
 import {
   InvalidUpstreamAnswer,
   type SessionRequestBody,
@@ -99,29 +100,34 @@ export class SyncteraClient {
    */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
     const { retryPolicy, timeoutMs, logger, requestId, callerGone } = this.options;
-    const deadline = AbortSignal.timeout(upstreamBudgetMs(retryPolicy, timeoutMs));
-    const stop = callerGone === undefined ? deadline : AbortSignal.any([deadline, callerGone]);
-    for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
-      const result = await this.attempt(call, stop);
-      const outcome = result.outcome;
-      const delayMs = stop.aborted ? undefined : delayBeforeRetry(retryPolicy, outcome, attempt);
-      logger.info(
-        {
-          requestId,
-          attempt,
-          status: outcome.kind === 'response' ? outcome.status : null,
-          durationMs: Math.round(performance.now() - started),
-          retryReason: delayMs === undefined ? null : retryReason(outcome),
-          retryInMs: delayMs ?? null,
-        },
-        'upstream attempt',
-      );
-      this.abandonIfCallerGone(attempt);
-      if (delayMs === undefined) return this.settle(result, call, attempt);
-      await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
-      this.abandonIfCallerGone(attempt);
-      if (deadline.aborted) return this.settle(result, call, attempt);
+    const budget = startDeadline(upstreamBudgetMs(retryPolicy, timeoutMs), callerGone);
+    const stop = budget.signal;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
+        const result = await this.attempt(call, stop);
+        const outcome = result.outcome;
+        const delayMs = stop.aborted ? undefined : delayBeforeRetry(retryPolicy, outcome, attempt);
+        logger.info(
+          {
+            requestId,
+            attempt,
+            status: outcome.kind === 'response' ? outcome.status : null,
+            durationMs: Math.round(performance.now() - started),
+            retryReason: delayMs === undefined ? null : retryReason(outcome),
+            retryInMs: delayMs ?? null,
+          },
+          'upstream attempt',
+        );
+        this.abandonIfCallerGone(attempt);
+        if (delayMs === undefined) return this.settle(result, call, attempt);
+        await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
+        this.abandonIfCallerGone(attempt);
+        // Not the caller, so the budget ran out during the wait.
+        if (stop.aborted) return this.settle(result, call, attempt);
+      }
+    } finally {
+      budget.clear();
     }
   }
 
@@ -140,6 +146,7 @@ export class SyncteraClient {
 
   private async attempt(call: SessionCall, stop: AbortSignal): Promise<AttemptResult> {
     const { dispatcher, path, timeoutMs, requestId } = this.options;
+    const deadline = startDeadline(timeoutMs, stop);
     try {
       const response = await dispatcher.request({
         method: 'POST',
@@ -152,7 +159,7 @@ export class SyncteraClient {
           accept: 'application/json, application/problem+json',
         },
         body: call.json,
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]),
+        signal: deadline.signal,
       });
       const text = await readText(response.body);
       return {
@@ -170,6 +177,8 @@ export class SyncteraClient {
         upstreamRequestId: null,
         failure: describeFailure(error, timeoutMs),
       };
+    } finally {
+      deadline.clear();
     }
   }
 

@@ -467,6 +467,35 @@ describe('Synctera emulator', () => {
     expect(own.sessionsCreated).toBe(0);
   });
 
+  describe('latencyMs', () => {
+    it('makes every session request wait that long, adding a delay fault on top', async () => {
+      const slow = await startEmulator({ latencyMs: 120 });
+      try {
+        const send = () =>
+          call(slow.url + DEFAULT_SESSION_PATH, {
+            method: 'POST',
+            headers: JSON_HEADERS,
+            body: JSON.stringify({ person_id: PERSON_ID }),
+          });
+        let started = Date.now();
+        expect((await send()).status).toBe(201);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+        slow.injectFault({ kind: 'delay', ms: 100 });
+        started = Date.now();
+        expect((await send()).status).toBe(201);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(210);
+        expect(slow.sessionsCreated).toBe(2);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it('refuses a negative or non-finite latency', async () => {
+      await expect(startEmulator({ latencyMs: -1 })).rejects.toThrow(RangeError);
+      await expect(startEmulator({ latencyMs: Number.NaN })).rejects.toThrow(RangeError);
+    });
+  });
+
   describe('reset()', () => {
     it('forgets requests, sessions and idempotency keys', async () => {
       const headers = { 'idempotency-key': 'forgotten' };

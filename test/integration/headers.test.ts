@@ -38,6 +38,17 @@ describe('headers sent upstream', () => {
     expect(headers.get('x-request-id')).toBe(sent);
   });
 
+  it('marks every GraphQL answer Cache-Control: no-store, successes and errors alike', async () => {
+    const created = await stack().execute(CreateSessionDocument, INPUT);
+    expect(created.body.errors).toBeUndefined();
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const refused = await stack().execute(CreateSessionDocument, INPUT, {});
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const languages = await stack().execute('{ documentVerificationLanguages { code } }');
+    expect(languages.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('returns the request id in error extensions', async () => {
     const { body } = await stack().execute(CreateSessionDocument, INPUT, {
       'x-request-id': 'req-err',

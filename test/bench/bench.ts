@@ -1,0 +1,330 @@
+/**
+ * `npm run bench`: the gateway against the limit (the emulator called directly, and a bare undici
+ * proxy in front of it) and against the usual alternative (Apollo Server with RESTDataSource), in
+ * one run. Targets take turns, round after round, so drift of the machine hits them alike.
+ *
+ * Every server and the load generator run in processes of their own. Prints Markdown tables,
+ * then one JSON line with every figure. `--smoke` runs a short version (figures mean nothing);
+ * `--profile <dir>` writes CPU profiles of the gateway processes there.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import type { LoadResult, SequentialResult } from './load-job';
+import {
+  type LoadGenerator,
+  type ServerProcess,
+  startLoadGenerator,
+  startServer,
+} from './processes';
+import {
+  type BenchFigures,
+  formatReport,
+  type LatencyFigures,
+  percentile,
+  type RssFigures,
+  type ScenarioFigures,
+  TARGET_IDS,
+  type TargetFigures,
+  type TargetId,
+  toReport,
+} from './report';
+import { type Api, BENCH_BASE_PATH } from './workload';
+
+const ROOT = resolve(__dirname, '../../..');
+
+interface Settings {
+  /** Times each target takes its turn per scenario. */
+  readonly rounds: number;
+  /** Load per target before measuring, in seconds. */
+  readonly warmupSec: number;
+  /** Length of one turn, in seconds. */
+  readonly turnSec: number;
+  /** Sequential requests per target per round (at one connection). */
+  readonly sequentialPerRound: number;
+  /** Requests the gateway has served when its RSS is compared with the one after warm-up. */
+  readonly rssAfterRequests: number;
+}
+
+const FULL: Settings = {
+  rounds: 4,
+  warmupSec: 4,
+  turnSec: 4,
+  sequentialPerRound: 300,
+  rssAfterRequests: 100_000,
+};
+const SMOKE: Settings = {
+  rounds: 1,
+  warmupSec: 0.1,
+  turnSec: 0.1,
+  sequentialPerRound: 10,
+  rssAfterRequests: 300,
+};
+
+interface Scenario {
+  readonly id: 'cpuBound' | 'latencyBound';
+  readonly title: string;
+  readonly upstreamLatencyMs: number;
+  readonly connections: number;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { id: 'cpuBound', title: 'instant upstream, 10 conn.', upstreamLatencyMs: 0, connections: 10 },
+  { id: 'latencyBound', title: '50 ms upstream, 50 conn.', upstreamLatencyMs: 50, connections: 50 },
+];
+
+const API: Record<TargetId, Api> = {
+  direct: 'rest',
+  bareProxy: 'rest',
+  gateway: 'graphql',
+  restDataSource: 'graphql',
+};
+
+/** The servers of one scenario; `direct` is the emulator itself. */
+type Servers = Record<TargetId, ServerProcess>;
+
+async function startServers(scenario: Scenario, profileDir: string | undefined): Promise<Servers> {
+  const started: ServerProcess[] = [];
+  const start = async (spec: Parameters<typeof startServer>[0]) => {
+    const server = await startServer(spec);
+    started.push(server);
+    return server;
+  };
+  try {
+    const emulator = await start({
+      name: 'emulator',
+      script: resolve(ROOT, 'dist/emulator/main.js'),
+      env: (port) => ({
+        EMULATOR_PORT: String(port),
+        EMULATOR_LATENCY_MS: String(scenario.upstreamLatencyMs),
+      }),
+    });
+    const upstreamUrl = emulator.origin + BENCH_BASE_PATH;
+    const [bareProxy, gateway, restDataSource] = await Promise.all([
+      start({
+        name: 'bare proxy',
+        script: resolve(__dirname, 'bare-proxy.js'),
+        env: (port) => ({ PORT: String(port), UPSTREAM_ORIGIN: emulator.origin }),
+      }),
+      // The gateway as deployed: production mode, default log level, logs written to /dev/null.
+      start({
+        name: 'gateway',
+        script: resolve(ROOT, 'dist/main.js'),
+        env: (port) => ({
+          PORT: String(port),
+          NODE_ENV: 'production',
+          SYNCTERA_BASE_URL: upstreamUrl,
+        }),
+        nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      }),
+      start({
+        name: 'RESTDataSource server',
+        script: resolve(__dirname, 'rest-datasource-server.js'),
+        env: (port) => ({ PORT: String(port), NODE_ENV: 'production', UPSTREAM_URL: upstreamUrl }),
+      }),
+    ]);
+    return { direct: emulator, bareProxy, gateway, restDataSource };
+  } catch (error) {
+    await Promise.all(started.map((server) => server.stop()));
+    throw error;
+  }
+}
+
+/** Requests each target has been sent, for the RSS check. */
+type Served = Record<TargetId, number>;
+
+async function runLoadScenario(
+  scenario: Scenario,
+  servers: Servers,
+  load: LoadGenerator,
+  settings: Settings,
+  served: Served,
+): Promise<ScenarioFigures> {
+  const turn = async (target: TargetId, durationSec: number) => {
+    const result = await load.run<LoadResult>({
+      kind: 'load',
+      origin: servers[target].origin,
+      api: API[target],
+      connections: scenario.connections,
+      durationSec,
+    });
+    served[target] += result.requests;
+    return result;
+  };
+  const results = Object.fromEntries(TARGET_IDS.map((id) => [id, [] as LoadResult[]])) as Record<
+    TargetId,
+    LoadResult[]
+  >;
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const target of TARGET_IDS) results[target].push(await turn(target, settings.turnSec));
+  }
+  const targets = Object.fromEntries(
+    TARGET_IDS.map((id) => [id, summarizeLoad(results[id])]),
+  ) as Record<TargetId, TargetFigures>;
+  return {
+    title: scenario.title,
+    upstreamLatencyMs: scenario.upstreamLatencyMs,
+    connections: scenario.connections,
+    targets,
+  };
+}
+
+async function warmUp(
+  scenario: Scenario,
+  servers: Servers,
+  load: LoadGenerator,
+  settings: Settings,
+  served: Served,
+): Promise<void> {
+  for (const target of TARGET_IDS) {
+    const result = await load.run<LoadResult>({
+      kind: 'load',
+      origin: servers[target].origin,
+      api: API[target],
+      connections: scenario.connections,
+      durationSec: settings.warmupSec,
+    });
+    served[target] += result.requests;
+  }
+}
+
+function summarizeLoad(results: readonly LoadResult[]): TargetFigures {
+  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+  const seconds = results.reduce((sum, result) => sum + result.durationSec, 0);
+  return {
+    requests,
+    rps: Number((requests / seconds).toFixed(1)),
+    p50Ms: percentile(
+      results.map((result) => result.p50Ms),
+      50,
+    ),
+    p99Ms: percentile(
+      results.map((result) => result.p99Ms),
+      50,
+    ),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+  };
+}
+
+async function runSequential(
+  servers: Servers,
+  load: LoadGenerator,
+  settings: Settings,
+  served: Served,
+): Promise<Record<TargetId, LatencyFigures>> {
+  const samples = Object.fromEntries(TARGET_IDS.map((id) => [id, [] as number[]])) as Record<
+    TargetId,
+    number[]
+  >;
+  const errors = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Record<TargetId, number>;
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const target of TARGET_IDS) {
+      const result = await load.run<SequentialResult>({
+        kind: 'sequential',
+        origin: servers[target].origin,
+        api: API[target],
+        count: settings.sequentialPerRound,
+      });
+      samples[target].push(...result.samplesMs);
+      errors[target] += result.errors;
+      served[target] += settings.sequentialPerRound;
+    }
+  }
+  return Object.fromEntries(
+    TARGET_IDS.map((id) => [
+      id,
+      {
+        samples: samples[id].length,
+        p50Ms: Number(percentile(samples[id], 50).toFixed(3)),
+        p99Ms: Number(percentile(samples[id], 99).toFixed(3)),
+        errors: errors[id],
+      },
+    ]),
+  ) as Record<TargetId, LatencyFigures>;
+}
+
+/** Loads the gateway until it has served `settings.rssAfterRequests`, then reads its RSS. */
+async function soakGateway(
+  servers: Servers,
+  load: LoadGenerator,
+  settings: Settings,
+  served: Served,
+  afterWarmupMb: number,
+): Promise<RssFigures> {
+  const remaining = settings.rssAfterRequests - served.gateway;
+  if (remaining > 0) {
+    const result = await load.run<LoadResult>({
+      kind: 'load',
+      origin: servers.gateway.origin,
+      api: 'graphql',
+      connections: 10,
+      amount: remaining,
+    });
+    served.gateway += result.requests;
+    if (result.errors > 0) throw new Error(`the gateway failed ${result.errors} soak requests`);
+  }
+  const afterRequestsMb = servers.gateway.rssMb();
+  return {
+    afterWarmupMb: Number(afterWarmupMb.toFixed(1)),
+    afterRequestsMb: Number(afterRequestsMb.toFixed(1)),
+    requests: served.gateway,
+    ratio: Number((afterRequestsMb / afterWarmupMb).toFixed(3)),
+  };
+}
+
+function parseArgs(argv: readonly string[]): { smoke: boolean; profileDir?: string } {
+  const smoke = argv.includes('--smoke');
+  const at = argv.indexOf('--profile');
+  const profileDir = at === -1 ? undefined : argv[at + 1];
+  if (at !== -1 && profileDir === undefined) throw new Error('--profile needs a directory');
+  return { smoke, profileDir: profileDir === undefined ? undefined : resolve(profileDir) };
+}
+
+async function main(): Promise<void> {
+  const { smoke, profileDir } = parseArgs(process.argv.slice(2));
+  const settings = smoke ? SMOKE : FULL;
+  const load = startLoadGenerator(resolve(__dirname, 'load.js'));
+  try {
+    const scenarios: Partial<Record<Scenario['id'], ScenarioFigures>> = {};
+    let sequential: Record<TargetId, LatencyFigures> | undefined;
+    let rss: RssFigures | undefined;
+    for (const scenario of SCENARIOS) {
+      const servers = await startServers(scenario, profileDir);
+      try {
+        const served = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Served;
+        await warmUp(scenario, servers, load, settings, served);
+        const afterWarmupMb = servers.gateway.rssMb();
+        scenarios[scenario.id] = await runLoadScenario(scenario, servers, load, settings, served);
+        if (scenario.id === 'cpuBound') {
+          sequential = await runSequential(servers, load, settings, served);
+          rss = await soakGateway(servers, load, settings, served, afterWarmupMb);
+        }
+      } finally {
+        await Promise.all(Object.values(servers).map((server) => server.stop()));
+      }
+    }
+    const { cpuBound, latencyBound } = scenarios;
+    if (!cpuBound || !latencyBound || !sequential || !rss) throw new Error('a phase did not run');
+    const figures: BenchFigures = {
+      smoke,
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      },
+      settings: { ...settings },
+      scenarios: { cpuBound, latencyBound },
+      sequential,
+      rss,
+    };
+    const report = toReport(figures);
+    console.log(formatReport(report));
+    console.log(JSON.stringify(report));
+  } finally {
+    await load.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('Benchmark failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+/**
+ * The benchmark's processes: servers started from a script on a free loopback port, and the load
+ * generator. Each one is stopped by its own handle.
+ */
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Job, JobResult } from './load-job';
+
+/** A server started by the benchmark. */
+export interface ServerProcess {
+  readonly name: string;
+  /** Such as `http://127.0.0.1:40123`. */
+  readonly origin: string;
+  readonly port: number;
+  /** Resident set size now, in MiB. */
+  rssMb(): number;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/** How to start one server. */
+export interface ServerSpec {
+  readonly name: string;
+  readonly script: string;
+  /** The environment, besides PATH; `port` is the free port picked for it. */
+  readonly env: (port: number) => Record<string, string>;
+  readonly nodeArgs?: readonly string[];
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/**
+ * Starts `spec.script` with a clean environment (PATH and `spec.env` only), stdout discarded,
+ * and resolves once its port accepts connections.
+ */
+export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
+    env: { PATH: process.env.PATH ?? '', ...spec.env(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${spec.name} did not start:\n${stderr}`);
+    }
+    await sleep(50);
+  }
+  return {
+    name: spec.name,
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    rssMb: () => rssMb(child),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function rssMb(child: ChildProcess): number {
+  const pid = String(child.pid);
+  let kib: number;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+  } catch {
+    kib = Number(execFileSync('ps', ['-o', 'rss=', '-p', pid], { encoding: 'utf8' }).trim());
+  }
+  return kib / 1024;
+}
+
+/** The load generator: a child process that runs one {@link Job} at a time. */
+export interface LoadGenerator {
+  run<T extends JobResult>(job: Job): Promise<T>;
+  stop(): Promise<void>;
+}
+
+type Answer = { ok: true; result: JobResult } | { ok: false; error: string };
+
+/** Forks the load generator script. */
+export function startLoadGenerator(script: string): LoadGenerator {
+  const child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    run<T extends JobResult>(job: Job): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const onExit = () => reject(new Error('the load generator exited'));
+        child.once('exit', onExit);
+        child.once('message', (answer: Answer) => {
+          child.off('exit', onExit);
+          if (answer.ok) resolve(answer.result as T);
+          else reject(new Error(`load generator: ${answer.error}`));
+        });
+        child.send(job);
+      });
+    },
+    async stop() {
+      if (child.connected) child.disconnect();
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/** The benchmark's figures, the targets they are held to, and how they are printed. */
+
+/** The benchmarked targets, in the order they take turns. */
+export const TARGET_IDS = ['direct', 'bareProxy', 'gateway', 'restDataSource'] as const;
+
+/** One of {@link TARGET_IDS}. */
+export type TargetId = (typeof TARGET_IDS)[number];
+
+/** A target's figures in one scenario: throughput over all rounds, median latencies of rounds. */
+export interface TargetFigures {
+  readonly requests: number;
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+/** Latency percentiles of sequential requests, with sub-millisecond resolution. */
+export interface LatencyFigures {
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+/** One load scenario's settings and figures. */
+export interface ScenarioFigures {
+  readonly title: string;
+  readonly upstreamLatencyMs: number;
+  readonly connections: number;
+  readonly targets: Record<TargetId, TargetFigures>;
+}
+
+/** The gateway's resident memory after warm-up and after `requests` requests. */
+export interface RssFigures {
+  readonly afterWarmupMb: number;
+  readonly afterRequestsMb: number;
+  readonly requests: number;
+  readonly ratio: number;
+}
+
+/** Every figure of one run. */
+export interface BenchFigures {
+  readonly smoke: boolean;
+  readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
+  readonly settings: Readonly<Record<string, number>>;
+  readonly scenarios: {
+    readonly cpuBound: ScenarioFigures;
+    readonly latencyBound: ScenarioFigures;
+  };
+  readonly sequential: Record<TargetId, LatencyFigures>;
+  readonly rss: RssFigures;
+}
+
+/** A target of the issue and whether this run met it. */
+export interface TargetCheck {
+  readonly name: string;
+  readonly value: number;
+  readonly limit: string;
+  readonly pass: boolean;
+}
+
+/** Figures, derived ratios and target checks: the JSON line the benchmark prints last. */
+export interface BenchReport extends BenchFigures {
+  readonly ratios: Readonly<Record<string, number>>;
+  readonly addedLatencyMs: { readonly p50: number; readonly p99: number };
+  readonly checks: readonly TargetCheck[];
+  readonly pass: boolean;
+}
+
+/** Percentile `p` (0–100) of `values` by the nearest-rank method; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ] as number;
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/** Adds the ratios and the target checks of the issue to a run's figures. */
+export function toReport(figures: BenchFigures): BenchReport {
+  const cpu = figures.scenarios.cpuBound.targets;
+  const slow = figures.scenarios.latencyBound.targets;
+  const seq = figures.sequential;
+  const ratios = {
+    cpuGatewayToDirect: round(cpu.gateway.rps / cpu.direct.rps),
+    cpuGatewayToBareProxy: round(cpu.gateway.rps / cpu.bareProxy.rps),
+    cpuGatewayToRestDataSource: round(cpu.gateway.rps / cpu.restDataSource.rps),
+    latencyGatewayToDirect: round(slow.gateway.rps / slow.direct.rps),
+    rssAfterRequestsToAfterWarmup: figures.rss.ratio,
+  };
+  const addedLatencyMs = {
+    p50: round(seq.gateway.p50Ms - seq.direct.p50Ms),
+    p99: round(seq.gateway.p99Ms - seq.direct.p99Ms),
+  };
+  const atLeast = (name: string, value: number, limit: number): TargetCheck => ({
+    name,
+    value,
+    limit: `>= ${limit}`,
+    pass: value >= limit,
+  });
+  const atMost = (name: string, value: number, limit: number): TargetCheck => ({
+    name,
+    value,
+    limit: `<= ${limit}`,
+    pass: value <= limit,
+  });
+  const checks = [
+    atLeast('CPU-bound: gateway / direct', ratios.cpuGatewayToDirect, 0.2),
+    atLeast('CPU-bound: gateway / bare proxy', ratios.cpuGatewayToBareProxy, 0.5),
+    atLeast('CPU-bound: gateway / RESTDataSource', ratios.cpuGatewayToRestDataSource, 1.3),
+    atMost('added latency p50 (ms)', addedLatencyMs.p50, 0.5),
+    atMost('added latency p99 (ms)', addedLatencyMs.p99, 2),
+    atLeast('latency-bound: gateway / direct', ratios.latencyGatewayToDirect, 0.95),
+    atMost('latency-bound: gateway errors', slow.gateway.errors, 0),
+    atMost('RSS after requests / after warm-up', ratios.rssAfterRequestsToAfterWarmup, 1.2),
+  ];
+  return { ...figures, ratios, addedLatencyMs, checks, pass: checks.every((check) => check.pass) };
+}
+
+const TARGET_NAMES: Record<TargetId, string> = {
+  direct: 'emulator, direct',
+  bareProxy: 'bare undici proxy',
+  gateway: 'this gateway',
+  restDataSource: 'Apollo + RESTDataSource',
+};
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, i) =>
+    Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((width, i) => (i === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** The human-readable report: Markdown tables, ready to paste into the README. */
+export function formatReport(report: BenchReport): string {
+  const loadRows = (['cpuBound', 'latencyBound'] as const).flatMap((id) => {
+    const scenario = report.scenarios[id];
+    return TARGET_IDS.map((target) => {
+      const figures = scenario.targets[target];
+      return [
+        scenario.title,
+        TARGET_NAMES[target],
+        figures.rps.toFixed(0),
+        String(figures.p50Ms),
+        String(figures.p99Ms),
+        String(figures.errors),
+      ];
+    });
+  });
+  const sequentialRows = TARGET_IDS.map((target) => {
+    const figures = report.sequential[target];
+    return [
+      TARGET_NAMES[target],
+      String(figures.samples),
+      figures.p50Ms.toFixed(3),
+      figures.p99Ms.toFixed(3),
+      String(figures.errors),
+    ];
+  });
+  const checkRows = report.checks.map((check) => [
+    check.name,
+    String(check.value),
+    check.limit,
+    check.pass ? 'pass' : 'FAIL',
+  ]);
+  const { rss, machine } = report;
+  return [
+    `Machine: ${machine.cpus} CPUs, Node ${machine.node}, ${machine.platform}${report.smoke ? ' (SMOKE RUN: figures mean nothing)' : ''}`,
+    '',
+    table(['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors'], loadRows),
+    '',
+    table(['one connection, sequential', 'requests', 'p50 ms', 'p99 ms', 'errors'], sequentialRows),
+    '',
+    `Added latency of the gateway (gateway - direct): p50 ${report.addedLatencyMs.p50} ms, p99 ${report.addedLatencyMs.p99} ms`,
+    `Gateway RSS: ${rss.afterWarmupMb.toFixed(1)} MiB after warm-up, ${rss.afterRequestsMb.toFixed(1)} MiB after ${rss.requests} requests (x${rss.ratio})`,
+    '',
+    table(['target', 'value', 'limit', 'result'], checkRows),
+  ].join('\n');
+}
