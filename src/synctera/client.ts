@@ -93,41 +93,38 @@ export class SyncteraClient {
   }
 
   /**
-   * Attempts until an outcome is final. The whole call is bounded by {@link upstreamBudgetMs}
-   * (each attempt by `timeoutMs`, each wait by the policy's caps). When the caller disconnects,
-   * nothing more is sent and the attempt in flight is abandoned: every attempt carries the same
-   * Idempotency-Key, so a session it may have created is returned when the caller retries.
+   * Attempts until an outcome is final, within {@link upstreamBudgetMs}: each attempt is bounded by
+   * `timeoutMs`, each wait by the policy's caps, and a retry that could not end within the budget
+   * is not started. When the caller disconnects, nothing more is sent and the attempt in flight
+   * is abandoned: every attempt carries the same Idempotency-Key, so a session it may have
+   * created is returned when the caller retries.
    */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
     const { retryPolicy, timeoutMs, logger, requestId, callerGone } = this.options;
-    const budget = startDeadline(upstreamBudgetMs(retryPolicy, timeoutMs), callerGone);
-    const stop = budget.signal;
-    try {
-      for (let attempt = 1; ; attempt++) {
-        const started = performance.now();
-        const result = await this.attempt(call, stop);
-        const outcome = result.outcome;
-        const delayMs = stop.aborted ? undefined : delayBeforeRetry(retryPolicy, outcome, attempt);
-        logger.info(
-          {
-            requestId,
-            attempt,
-            status: outcome.kind === 'response' ? outcome.status : null,
-            durationMs: Math.round(performance.now() - started),
-            retryReason: delayMs === undefined ? null : retryReason(outcome),
-            retryInMs: delayMs ?? null,
-          },
-          'upstream attempt',
-        );
-        this.abandonIfCallerGone(attempt);
-        if (delayMs === undefined) return this.settle(result, call, attempt);
-        await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
-        this.abandonIfCallerGone(attempt);
-        // Not the caller, so the budget ran out during the wait.
-        if (stop.aborted) return this.settle(result, call, attempt);
+    const budgetEnds = performance.now() + upstreamBudgetMs(retryPolicy, timeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      const result = await this.attempt(call);
+      const outcome = result.outcome;
+      let delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
+      if (delayMs !== undefined && performance.now() + delayMs + timeoutMs > budgetEnds) {
+        delayMs = undefined;
       }
-    } finally {
-      budget.clear();
+      logger.info(
+        {
+          requestId,
+          attempt,
+          status: outcome.kind === 'response' ? outcome.status : null,
+          durationMs: Math.round(performance.now() - started),
+          retryReason: delayMs === undefined ? null : retryReason(outcome),
+          retryInMs: delayMs ?? null,
+        },
+        'upstream attempt',
+      );
+      this.abandonIfCallerGone(attempt);
+      if (delayMs === undefined) return this.settle(result, call, attempt);
+      await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
+      this.abandonIfCallerGone(attempt);
     }
   }
 
@@ -144,9 +141,9 @@ export class SyncteraClient {
     );
   }
 
-  private async attempt(call: SessionCall, stop: AbortSignal): Promise<AttemptResult> {
-    const { dispatcher, path, timeoutMs, requestId } = this.options;
-    const deadline = startDeadline(timeoutMs, stop);
+  private async attempt(call: SessionCall): Promise<AttemptResult> {
+    const { dispatcher, path, timeoutMs, requestId, callerGone } = this.options;
+    const deadline = startDeadline(timeoutMs, callerGone);
     try {
       const response = await dispatcher.request({
         method: 'POST',
