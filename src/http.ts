@@ -44,6 +44,8 @@ export async function writeHttpGraphQLResponse(
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
+    // A known length lets Node send headers and body in one write, without chunked encoding.
+    res.setHeader('content-length', Buffer.byteLength(response.body.string));
     res.end(response.body.string);
     return;
   }

@@ -46,10 +46,10 @@ interface Settings {
 }
 
 const FULL: Settings = {
-  rounds: 4,
+  rounds: 8,
   warmupSec: 4,
-  turnSec: 4,
-  sequentialPerRound: 300,
+  turnSec: 2,
+  sequentialPerRound: 150,
   rssAfterRequests: 100_000,
 };
 const SMOKE: Settings = {

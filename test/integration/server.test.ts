@@ -14,13 +14,16 @@ describe('HTTP server (development)', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('serves queries over GET /graphql', async () => {
+  it('serves queries over GET /graphql, with a Content-Length', async () => {
     const query = encodeURIComponent('{ documentVerificationLanguages { code } }');
     const response = await fetch(`${stack().url}?query=${query}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { data: { documentVerificationLanguages: unknown[] } };
+    const text = await response.text();
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+    const body = JSON.parse(text) as { data: { documentVerificationLanguages: unknown[] } };
     expect(body.data.documentVerificationLanguages).toHaveLength(49);
   });
 
