@@ -26,8 +26,8 @@ export interface FormatErrorOptions {
 
 /**
  * The last step of every error: graphql-js's own input refusals and operations over a limit are
- * bad input like any other (`BAD_USER_INPUT`, as for variables), and unexpected errors are logged and, in production,
- * masked.
+ * bad input like any other (`BAD_USER_INPUT`, as for variables), and unexpected errors are
+ * logged and, in production, masked (outside production, any bearer credential is blanked).
  */
 export function createFormatError({ production, logger }: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
