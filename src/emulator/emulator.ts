@@ -2,6 +2,7 @@
  * The emulator's HTTP server: routing, recording, faults, and the lifecycle behind `Emulator`.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FaultQueue, respondFaultReply, wait } from './faults';
@@ -68,6 +69,8 @@ class EmulatorServer implements Emulator {
   private readonly latencyMs: number;
 
   constructor(options: EmulatorOptions) {
+    // Every delayed answer waits on this signal: hundreds at once under load is expected.
+    setMaxListeners(0, this.closing.signal);
     this.basePath = normalizePath(options.basePath ?? DEFAULT_BASE_PATH);
     this.sessionPath = this.basePath + normalizePath(options.sessionPath ?? DEFAULT_SESSION_PATH);
     const max = options.maxRecordedRequests;
