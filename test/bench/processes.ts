@@ -4,8 +4,9 @@
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { accepts } from '../helpers/process';
 import type { Job, JobResult } from './load-job';
 
 /** A server started by the benchmark. */
@@ -72,17 +73,6 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
       await exited;
     },
   };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function rssMb(child: ChildProcess): number {

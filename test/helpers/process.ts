@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 
 /** A spawned Node script with its stdout and stderr collected together. */
 export interface Started {
@@ -41,4 +42,16 @@ export async function exitCode(started: Started): Promise<number | null> {
   if (started.child.exitCode !== null) return started.child.exitCode;
   const [code] = (await once(started.child, 'exit')) as [number | null];
   return code;
+}
+
+/** Whether a TCP connection to the port on loopback is accepted. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

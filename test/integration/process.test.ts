@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { CreateSessionDocument } from '../generated/graphql';
-import { exitCode, startScript, waitForOutput } from '../helpers/process';
+import { accepts, exitCode, startScript, waitForOutput } from '../helpers/process';
 import { AUTH, postGraphQL, PERSON_ID } from '../helpers/stack';
 import { print } from 'graphql';
 import { startEmulator } from '../../src/emulator';
@@ -12,18 +11,6 @@ import { startEmulator } from '../../src/emulator';
 const MAIN = resolve(__dirname, '../../dist/main.js');
 
 const start = (env: Record<string, string>) => startScript(MAIN, env);
-
-/** Whether a TCP connection to the port on loopback is accepted. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('the process (npm start)', () => {
   it('starts with the embedded emulator, serves a mutation and exits 0 on SIGTERM', async () => {

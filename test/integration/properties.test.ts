@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import type { EmulatorFault } from '../../src/emulator';
-import type { ErrorCode } from '../../src/errors';
+import { ERROR_CODES } from '../../src/errors';
 import { LANGUAGES } from '../../src/verification/language';
 import { CreateSessionDocument } from '../generated/graphql';
 import { AUTH, type HttpResult, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
 
 /** Every code a create may end in: CONTRACT.md §4. */
-const CONTRACT_CODES: readonly ErrorCode[] = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'IDEMPOTENCY_CONFLICT',
-  'RATE_LIMITED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_BAD_RESPONSE',
-];
+const CONTRACT_CODES = ERROR_CODES;
 /** What Apollo answers an operation that cannot run at all (see README, "Errors"). */
 const MALFORMED_OPERATION_CODES = [
   'GRAPHQL_PARSE_FAILED',

@@ -11,22 +11,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { type Emulator, type EmulatorFault, startEmulator } from '../../src/emulator';
-import type { ErrorCode } from '../../src/errors';
+import { ERROR_CODES } from '../../src/errors';
 import { PERSON_ID } from '../fixtures/customer-ids';
 import { CreateSessionDocument } from '../generated/graphql';
 
 const MAIN = resolve(__dirname, '../../../dist/main.js');
 const QUERY = print(CreateSessionDocument);
-const CONTRACT_CODES = new Set<string>([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'IDEMPOTENCY_CONFLICT',
-  'RATE_LIMITED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_BAD_RESPONSE',
-] satisfies ErrorCode[]);
+const CONTRACT_CODES = new Set<string>(ERROR_CODES);
 
 /** The fault mix: a fault (or none) per request, with these odds. */
 const FAULTS: ReadonlyArray<readonly [number, EmulatorFault]> = [
