@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { readUtf8UpTo } from './read-body';
 
 /** A request the HTTP layer refuses before GraphQL sees it. */
 export class HttpError extends Error {
@@ -71,14 +72,9 @@ function isJson(req: IncomingMessage): boolean {
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = await readUtf8UpTo(req, maxBytes);
+  if (text === undefined) throw tooLarge(maxBytes);
+  return text;
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -21,6 +21,7 @@ import {
   upstreamBudgetMs,
 } from './retry-policy';
 import { startDeadline } from './deadline';
+import { readUtf8UpTo } from '../read-body';
 import {
   InvalidUpstreamAnswer,
   type SessionRequestBody,
@@ -158,7 +159,7 @@ export class SyncteraClient {
         body: call.json,
         signal: deadline.signal,
       });
-      const text = await readText(response.body);
+      const text = await readUtf8UpTo(response.body, MAX_RESPONSE_BYTES);
       return {
         outcome: {
           kind: 'response',
@@ -237,20 +238,6 @@ function withoutSecret(problem: UpstreamProblem, authorization: string): Upstrea
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readText(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A short, secret-free reason for a failed attempt. Duck-typed: DOMException and errors from
