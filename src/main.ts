@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config';
 import { type Emulator, startEmulator } from './emulator';
 import { createLogger } from './logger';
 import { createServer } from './server';
+import { upstreamBudgetMs } from './synctera/retry-policy';
 
 const EMULATOR_BANNER = `
 ================================================================================
@@ -35,7 +36,12 @@ async function main(): Promise<void> {
   const server = await createServer({ config, logger, upstreamBaseUrl: emulator?.url });
   const url = await server.listen();
   logger.info(
-    { url, upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}` },
+    {
+      url,
+      upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}`,
+      // A router in front must wait at least this long for this subgraph (schema/router.yaml).
+      upstreamBudgetMs: upstreamBudgetMs(server.upstream.retryPolicy, server.upstream.timeoutMs),
+    },
     config.production
       ? `Subgraph ready at ${url}`
       : `Subgraph ready at ${url}: open it in a browser for Apollo Sandbox`,

@@ -18,7 +18,6 @@ import {
   delayBeforeRetry,
   retryReason,
   type RetryPolicy,
-  upstreamBudgetMs,
 } from './retry-policy';
 import { startDeadline } from './deadline';
 import { readUtf8UpTo } from '../read-body';
@@ -94,23 +93,19 @@ export class SyncteraClient {
   }
 
   /**
-   * Attempts until an outcome is final, within {@link upstreamBudgetMs}: each attempt is bounded by
-   * `timeoutMs`, each wait by the policy's caps, and a retry that could not end within the budget
-   * is not started. When the caller disconnects, nothing more is sent and the attempt in flight
-   * is abandoned: every attempt carries the same Idempotency-Key, so a session it may have
-   * created is returned when the caller retries.
+   * Attempts until an outcome is final. The whole call is bounded by `upstreamBudgetMs` (retry-policy.ts):
+   * each attempt by its deadline (`timeoutMs`, the answer's body included), each wait by the
+   * policy's caps, the attempts by `maxRetries`. When the caller disconnects, nothing more is
+   * sent and the attempt in flight is abandoned: every attempt carries the same Idempotency-Key,
+   * so a session it may have created is returned when the caller retries.
    */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
-    const { retryPolicy, timeoutMs, logger, requestId, callerGone } = this.options;
-    const budgetEnds = performance.now() + upstreamBudgetMs(retryPolicy, timeoutMs);
+    const { retryPolicy, logger, requestId, callerGone } = this.options;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const result = await this.attempt(call);
       const outcome = result.outcome;
-      let delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
-      if (delayMs !== undefined && performance.now() + delayMs + timeoutMs > budgetEnds) {
-        delayMs = undefined;
-      }
+      const delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
       logger.info(
         {
           requestId,

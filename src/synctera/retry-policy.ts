@@ -70,7 +70,8 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
 
 /**
  * The longest a call can take upstream, waits included: every attempt runs out its `timeoutMs`
- * and every wait is the longest the policy allows. The client enforces it as a deadline.
+ * and every wait is the longest the policy allows. No call can take longer: each attempt has a
+ * deadline of `timeoutMs`, each wait is capped, and there are at most `maxRetries` retries.
  */
 export function upstreamBudgetMs(policy: RetryPolicy, timeoutMs: number): number {
   const longestWait = Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/config';
 import { SUBGRAPH_REQUEST_HEADERS } from '../../src/context';
 import { GRAPHQL_PATH } from '../../src/server';
+import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from '../../src/synctera/retry-policy';
 import { CUSTOMERS_SDL } from '../fixtures/customers-subgraph';
 import { composeSupergraph } from './compose';
 import { CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME } from './supergraph-stack';
@@ -23,6 +24,7 @@ interface RouterConfig {
     subgraphs?: Record<string, { request?: Array<{ propagate?: { named?: string } }> }>;
   };
   include_subgraph_errors?: { all?: boolean; subgraphs?: Record<string, boolean> };
+  traffic_shaping?: { subgraphs?: Record<string, { timeout?: string }> };
 }
 
 const readYaml = <T>(path: string): T => parseYaml(readFileSync(path, 'utf8')) as T;
@@ -79,5 +81,16 @@ describe('schema/router.yaml (Apollo Router)', () => {
 
   it("passes this subgraph's errors, with their codes, to clients", () => {
     expect(config.include_subgraph_errors?.subgraphs?.[SUBGRAPH_NAME]).toBe(true);
+  });
+
+  it('gives this subgraph more time than its longest upstream call with the default settings', () => {
+    const { upstream } = loadConfig({});
+    const budgetMs = upstreamBudgetMs(
+      { ...DEFAULT_RETRY_POLICY, maxRetries: upstream.maxRetries },
+      upstream.timeoutMs,
+    );
+    const timeout = config.traffic_shaping?.subgraphs?.[SUBGRAPH_NAME]?.timeout ?? '';
+    expect(timeout).toMatch(/^\d+s$/);
+    expect(Number.parseInt(timeout, 10) * 1000).toBeGreaterThan(budgetMs);
   });
 });
