@@ -2,11 +2,9 @@
  * The benchmark's processes: servers started from a script on a free loopback port, and the load
  * generator. Each one is stopped by its own handle.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { fork, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { accepts } from '../helpers/process';
+import { accepts, freePort, rssMiB } from '../helpers/process';
 import type { Job, JobResult } from './load-job';
 
 /** A server started by the benchmark. */
@@ -15,7 +13,7 @@ export interface ServerProcess {
   /** Such as `http://127.0.0.1:40123`. */
   readonly origin: string;
   readonly port: number;
-  /** Resident set size now, in MiB. */
+  /** Resident set size now, in MiB (NaN where `/proc` is missing). */
   rssMb(): number;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
@@ -31,16 +29,6 @@ export interface ServerSpec {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 /**
  * Starts `spec.script` with a clean environment (PATH and `spec.env` only), stdout discarded,
@@ -67,24 +55,12 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     name: spec.name,
     port,
     origin: `http://127.0.0.1:${port}`,
-    rssMb: () => rssMb(child),
+    rssMb: () => rssMiB(child.pid) ?? Number.NaN,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
-}
-
-function rssMb(child: ChildProcess): number {
-  const pid = String(child.pid);
-  let kib: number;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
-  } catch {
-    kib = Number(execFileSync('ps', ['-o', 'rss=', '-p', pid], { encoding: 'utf8' }).trim());
-  }
-  return kib / 1024;
 }
 
 /** The load generator: a child process that runs one {@link Job} at a time. */

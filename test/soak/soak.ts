@@ -5,14 +5,13 @@
  * Exits 1 on a duplicate session, a session shared by two keys, or a non-contract error.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { type Emulator, type EmulatorFault, startEmulator } from '../../src/emulator';
 import { ERROR_CODES } from '../../src/errors';
 import { PERSON_ID } from '../fixtures/customer-ids';
+import { freePort, rssMiB } from '../helpers/process';
 import { CreateSessionDocument } from '../generated/graphql';
 
 const MAIN = resolve(__dirname, '../../../dist/main.js');
@@ -64,27 +63,6 @@ function pickFault(): EmulatorFault | undefined {
     roll -= odds;
   }
   return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** The process's resident set size in MiB (Linux `/proc`), or undefined elsewhere. */
-function rssMiB(pid: number | undefined): number | undefined {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.round(Number(match[1]) / 102.4) / 10 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function waitUntilHealthy(origin: string, gateway: ChildProcess): Promise<void> {
