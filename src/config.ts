@@ -65,6 +65,8 @@ export interface Config {
   readonly corsOrigins: CorsOrigins;
   /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
   readonly shutdownGraceMs: number;
+  /** `GRAPHQL_FAST_PATH`: serve validated mutations without Apollo's plugin pipeline (fast-path.ts). */
+  readonly fastPath: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
       min: 100,
       max: 600_000,
     }),
+    fastPath: readSwitch(env, 'GRAPHQL_FAST_PATH', true),
   });
 }
 
@@ -226,6 +229,14 @@ function readCorsOrigins(env: Env): CorsOrigins {
     }
   }
   return Object.freeze(origins);
+}
+
+function readSwitch(env: Env, name: string, defaultValue: boolean): boolean {
+  const raw = present(env, name)?.toLowerCase();
+  if (raw === undefined) return defaultValue;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(name, `must be "on" or "off", got "${raw}"`);
 }
 
 function readLogLevel(env: Env): LogLevel {

@@ -18,23 +18,29 @@ export function headerText(value: string | string[] | undefined): string | undef
 }
 
 /**
- * Turns a Node request into Apollo's transport-neutral request, reading a JSON body of at most
- * `maxBodyBytes` (413 beyond it).
+ * Reads the body of a JSON POST (at most `maxBodyBytes`, else 413) and parses it (400 when it is
+ * not JSON); undefined for any other request, which has no body for GraphQL.
  */
-export async function toHttpGraphQLRequest(
-  req: IncomingMessage,
-  maxBodyBytes: number,
-): Promise<HTTPGraphQLRequest> {
+export async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
+  if (req.method !== 'POST' || !isJson(req)) return undefined;
+  return parseJson(await readBody(req, maxBodyBytes));
+}
+
+/** Turns a Node request and its parsed body into Apollo's transport-neutral request. */
+export function toHttpGraphQLRequest(req: IncomingMessage, body: unknown): HTTPGraphQLRequest {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     const text = headerText(value);
     if (text !== undefined) headers.set(name, text);
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const method = (req.method ?? 'GET').toUpperCase();
-  const body =
-    method === 'POST' && isJson(req) ? parseJson(await readBody(req, maxBodyBytes)) : undefined;
-  return { method, headers, search: url.search, body };
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    headers,
+    search: query === -1 ? '' : url.slice(query),
+    body,
+  };
 }
 
 /** Writes Apollo's response (complete or incremental) to the Node response. */
@@ -45,24 +51,31 @@ export async function writeHttpGraphQLResponse(
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    // A known length lets Node send headers and body in one write, without chunked encoding.
-    res.setHeader('content-length', Buffer.byteLength(response.body.string));
-    res.end(response.body.string);
+    endWithLength(res, response.body.string);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
 }
 
-/** Sends a small JSON answer. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
+/**
+ * Ends the response with `text`. A known length lets Node send headers and body in one write,
+ * without chunked encoding.
+ */
+export function endWithLength(res: ServerResponse, text: string): void {
+  res.setHeader('content-length', Buffer.byteLength(text));
   res.end(text);
 }
+
+/** Sends a small JSON answer. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', JSON_CONTENT_TYPE);
+  endWithLength(res, JSON.stringify(body));
+}
+
+/** The content type of every JSON answer, GraphQL ones included (as Apollo Server sends it). */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 function isJson(req: IncomingMessage): boolean {
   const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();

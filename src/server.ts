@@ -5,19 +5,28 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './config';
 import { type Context, createContextFunction } from './context';
 import { createCorsHandler } from './cors';
+import { createFastPath, type FastPath } from './fast-path';
 import { createFormatError } from './format-error';
-import { HttpError, sendJson, toHttpGraphQLRequest, writeHttpGraphQLResponse } from './http';
+import {
+  HttpError,
+  readJsonBody,
+  sendJson,
+  toHttpGraphQLRequest,
+  writeHttpGraphQLResponse,
+} from './http';
 import { createLogger, type Logger } from './logger';
 import { limitParseOptions, limitValidationRules } from './limits';
 import { landingPagePlugin } from './plugins/landing-page';
 import { noStorePlugin } from './plugins/no-store';
 import { requestIdPlugin } from './plugins/request-id';
+import { PreparedMutations } from './prepared-mutations';
 import { createSubgraphSchema } from './schema';
 import { createUpstream, type Upstream } from './synctera/upstream';
 import type { RetryPolicy } from './synctera/retry-policy';
@@ -62,6 +71,8 @@ export interface ApolloServerFactoryOptions {
   readonly limits?: OperationLimits;
   /** The host's own plugins, such as its HTTP server's drain plugin. */
   readonly plugins?: readonly ApolloServerPlugin<Context>[];
+  /** The schema to serve; defaults to a new {@link createSubgraphSchema}. */
+  readonly schema?: GraphQLSchema;
 }
 
 /** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
@@ -70,9 +81,10 @@ export function createApolloServer({
   logger,
   limits = DEFAULT_OPERATION_LIMITS,
   plugins = [],
+  schema = createSubgraphSchema(),
 }: ApolloServerFactoryOptions): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    schema: createSubgraphSchema(),
+    schema,
     parseOptions: limitParseOptions(limits),
     validationRules: limitValidationRules(limits),
     introspection: !production,
@@ -105,10 +117,12 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
   const context = createContextFunction(upstream);
   const httpServer = createHttpServer();
+  const schema = createSubgraphSchema();
   const apollo = createApolloServer({
     production: config.production,
     logger,
     limits: config.limits,
+    schema,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,
@@ -117,6 +131,21 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
     ],
   });
   const cors = createCorsHandler(config.corsOrigins);
+  const fastPath: FastPath | undefined = config.fastPath
+    ? createFastPath({
+        schema,
+        mutations: new PreparedMutations(schema, {
+          parseOptions: limitParseOptions(config.limits),
+          validationRules: limitValidationRules(config.limits),
+        }),
+        context,
+        errors: {
+          formatError: createFormatError({ production: config.production, logger }),
+          includeStacktrace: !config.production,
+        },
+      })
+    : undefined;
+  let stopping = false;
   await apollo.start();
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -143,8 +172,12 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
       res.once('close', () => {
         if (!res.writableFinished) callerGone.abort();
       });
+      const body = await readJsonBody(req, config.limits.maxBodyBytes);
+      if (body !== undefined && fastPath !== undefined && !stopping) {
+        if (await fastPath(req, res, body, callerGone.signal)) return;
+      }
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: await toHttpGraphQLRequest(req, config.limits.maxBodyBytes),
+        httpGraphQLRequest: toHttpGraphQLRequest(req, body),
         context: () => context({ req, callerGone: callerGone.signal }),
       });
       await writeHttpGraphQLResponse(res, response);
@@ -172,6 +205,7 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
       return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
     },
     async close() {
+      stopping = true;
       await apollo.stop();
       await upstream.close();
     },

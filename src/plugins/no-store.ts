@@ -1,5 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 
+/** The `Cache-Control` of every GraphQL answer. */
+export const GRAPHQL_CACHE_CONTROL = 'no-store';
+
 /**
  * Marks every GraphQL answer `Cache-Control: no-store`: an answer carries a session URL meant for
  * one customer. Apollo's cache control plugin sent the same header for this schema (it has no
@@ -11,7 +14,7 @@ export function noStorePlugin(): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
-          response.http.headers.set('cache-control', 'no-store');
+          response.http.headers.set('cache-control', GRAPHQL_CACHE_CONTROL);
         },
       };
     },

@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
       },
       corsOrigins: [],
       shutdownGraceMs: 25_000,
+      fastPath: true,
     });
     expect(DEFAULT_SESSION_PATH).toBe('/verifications/document_verification_session');
   });
@@ -119,6 +120,23 @@ describe('SYNCTERA_MAX_RETRIES', () => {
 
   it.each(['11', '-1', 'two', '2.0'])('refuses %j', (raw) => {
     expectRefused('SYNCTERA_MAX_RETRIES', { SYNCTERA_MAX_RETRIES: raw });
+  });
+});
+
+describe('GRAPHQL_FAST_PATH', () => {
+  it.each([
+    ['on', true],
+    ['ON', true],
+    [' off ', false],
+    ['Off', false],
+  ])('reads %j as %j', (raw, expected) => {
+    expect(loadConfig({ GRAPHQL_FAST_PATH: raw }).fastPath).toBe(expected);
+  });
+
+  it.each(['yes', '1', 'false', 'disabled'])('refuses %j', (raw) => {
+    expect(expectRefused('GRAPHQL_FAST_PATH', { GRAPHQL_FAST_PATH: raw }).message).toContain(
+      'must be "on" or "off"',
+    );
   });
 });
 
