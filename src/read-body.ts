@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 /**
  * Reads a byte stream to the end as UTF-8, or resolves `undefined` (and destroys the stream) as
  * soon as it passes `maxBytes`. Events rather than `for await`: the async iterator costs a few
- * promises per chunk on the hot path, for every request and every upstream answer.
+ * promises per chunk on the hot path, for every request body.
  */
 export function readUtf8UpTo(stream: Readable, maxBytes: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {

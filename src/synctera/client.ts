@@ -19,8 +19,7 @@ import {
   retryReason,
   type RetryPolicy,
 } from './retry-policy';
-import { startDeadline } from './deadline';
-import { readUtf8UpTo } from '../read-body';
+import { exchange } from './exchange';
 import {
   InvalidUpstreamAnswer,
   type SessionRequestBody,
@@ -139,30 +138,31 @@ export class SyncteraClient {
 
   private async attempt(call: SessionCall): Promise<AttemptResult> {
     const { dispatcher, path, timeoutMs, requestId, callerGone } = this.options;
-    const deadline = startDeadline(timeoutMs, callerGone);
     try {
-      const response = await dispatcher.request({
-        method: 'POST',
-        path,
-        headers: {
-          authorization: call.authorization,
-          'idempotency-key': call.idempotencyKey,
-          'x-request-id': requestId,
-          'content-type': 'application/json',
-          accept: 'application/json, application/problem+json',
+      const answer = await exchange(
+        dispatcher,
+        {
+          method: 'POST',
+          path,
+          headers: {
+            authorization: call.authorization,
+            'idempotency-key': call.idempotencyKey,
+            'x-request-id': requestId,
+            'content-type': 'application/json',
+            accept: 'application/json, application/problem+json',
+          },
+          body: call.json,
         },
-        body: call.json,
-        signal: deadline.signal,
-      });
-      const text = await readUtf8UpTo(response.body, MAX_RESPONSE_BYTES);
+        { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES, signal: callerGone },
+      );
       return {
         outcome: {
           kind: 'response',
-          status: response.statusCode,
-          retryAfter: headerValue(response.headers['retry-after']),
+          status: answer.status,
+          retryAfter: headerValue(answer.headers['retry-after']),
         },
-        text,
-        upstreamRequestId: headerValue(response.headers['x-request-id']) ?? null,
+        text: answer.text,
+        upstreamRequestId: headerValue(answer.headers['x-request-id']) ?? null,
       };
     } catch (error) {
       return {
@@ -170,8 +170,6 @@ export class SyncteraClient {
         upstreamRequestId: null,
         failure: describeFailure(error, timeoutMs),
       };
-    } finally {
-      deadline.clear();
     }
   }
 
