@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLSchema } from 'graphql';
+import Negotiator from 'negotiator';
 import type { Context, ContextArgs } from './context';
 import { type ErrorFormatting, executionResultBody } from './graphql-response';
 import { endWithLength, JSON_CONTENT_TYPE } from './http';
@@ -34,8 +35,15 @@ interface PlainRequest {
 /** Asks the subgraph for a federated trace, which only Apollo Server's pipeline records. */
 const TRACE_HEADER = 'apollo-federation-include-trace';
 
-/** Accept values answered with `application/json`, as Apollo Server would. */
-const PLAIN_ACCEPT = new Set(['*/*', 'application/json']);
+/** The types Apollo Server chooses from for a single result, in its order (ApolloServer.ts). */
+const SINGLE_RESULT_TYPES = [
+  JSON_CONTENT_TYPE,
+  'application/graphql-response+json; charset=utf-8',
+  'application/json; callbackSpec=1.0; charset=utf-8',
+];
+
+/** Distinct Accept values whose decision is remembered; clients send very few. */
+const MAX_ACCEPT_VALUES = 100;
 
 /**
  * The hot path of the mutation: a JSON POST of an already validated mutation document (see
@@ -43,12 +51,14 @@ const PLAIN_ACCEPT = new Set(['*/*', 'application/json']);
  * context, and answered exactly as Apollo Server answers it — body, errors, `formatError`,
  * request id, `Cache-Control` — without the per-request work of Apollo's plugin pipeline, which
  * cost about a quarter of the gateway's CPU (README, Performance). Everything else is left to
- * Apollo Server: queries, GET, batches, `extensions`, other Accept values, trace requests, and
- * variables graphql-js refuses (it refuses them before any resolver runs).
+ * Apollo Server: queries, GET, batches, `extensions`, an Accept that Apollo would answer with
+ * another type, trace requests, and variables graphql-js refuses (it refuses them before any
+ * resolver runs).
  */
 export function createFastPath({ schema, mutations, context, errors }: FastPathOptions): FastPath {
+  const acceptsJson = plainJsonDecisions();
   return async (req, res, body, callerGone) => {
-    const request = plainRequest(req, body);
+    const request = acceptsJson(req.headers.accept) ? plainRequest(req, body) : undefined;
     if (request === undefined) return false;
     const document = mutations.get(request.query, request.operationName);
     if (document === undefined) return false;
@@ -70,10 +80,27 @@ export function createFastPath({ schema, mutations, context, errors }: FastPathO
   };
 }
 
+/**
+ * Whether Apollo Server would answer an Accept value with `application/json`: negotiated as Apollo
+ * negotiates it (Apollo Router's `application/json, application/graphql-response+json` is), once
+ * per distinct value.
+ */
+function plainJsonDecisions(): (accept: string | undefined) => boolean {
+  const decisions = new Map<string, boolean>();
+  return (accept) => {
+    if (accept === undefined || accept === '') return true;
+    let decision = decisions.get(accept);
+    if (decision === undefined) {
+      const preferred = new Negotiator({ headers: { accept } }).mediaType(SINGLE_RESULT_TYPES);
+      decision = preferred === JSON_CONTENT_TYPE;
+      if (decisions.size < MAX_ACCEPT_VALUES) decisions.set(accept, decision);
+    }
+    return decision;
+  };
+}
+
 function plainRequest(req: IncomingMessage, body: unknown): PlainRequest | undefined {
-  const { accept } = req.headers;
   if (req.headers[TRACE_HEADER] !== undefined) return undefined;
-  if (accept !== undefined && !PLAIN_ACCEPT.has(accept.trim().toLowerCase())) return undefined;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const { query, variables, operationName, ...others } = body as Record<string, unknown>;
   if (typeof query !== 'string' || Object.keys(others).length > 0) return undefined;

@@ -125,6 +125,11 @@ const CASES: readonly Case[] = [
   },
   { name: 'a batch', body: [{ query: CREATE, variables: PERSON }] },
   {
+    name: "Apollo Router's Accept",
+    body: { query: CREATE, variables: PERSON },
+    headers: { ...HEADERS, accept: 'application/json, application/graphql-response+json' },
+  },
+  {
     name: 'Accept: application/graphql-response+json',
     body: { query: CREATE, variables: { input: { customer: {} } } },
     headers: { ...HEADERS, accept: 'application/graphql-response+json' },
@@ -256,9 +261,9 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
     });
 
   it.each([
-    ['no Accept', {}],
     ['Accept: */*', { accept: '*/*' }],
     ['Accept: application/json', { accept: 'Application/JSON ' }],
+    ["Apollo Router's Accept", { accept: 'application/json, application/graphql-response+json' }],
   ])('takes a valid mutation (%s) and creates one session', async (_name, headers) => {
     const response = await fetch(server.url, {
       method: 'POST',
@@ -295,6 +300,11 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
       'another Accept',
       { query: CREATE, variables: PERSON },
       { accept: 'application/graphql-response+json' },
+    ],
+    [
+      'an Accept preferring application/graphql-response+json',
+      { query: CREATE, variables: PERSON },
+      { accept: 'application/graphql-response+json, application/json' },
     ],
     [
       'a trace request',
