@@ -25,7 +25,7 @@ export type FastPath = (
   callerGone: AbortSignal,
 ) => Promise<boolean>;
 
-/** A POST body the fast path serves: no `extensions` (persisted queries), no batch. */
+/** A POST body the fast path serves: no batch, no `extensions` beyond an empty object. */
 interface PlainRequest {
   readonly query: string;
   readonly variables: Record<string, unknown> | undefined;
@@ -51,7 +51,8 @@ const MAX_ACCEPT_VALUES = 100;
  * context, and answered exactly as Apollo Server answers it — body, errors, `formatError`,
  * request id, `Cache-Control` — without the per-request work of Apollo's plugin pipeline, which
  * cost about a quarter of the gateway's CPU (README, Performance). Everything else is left to
- * Apollo Server: queries, GET, batches, `extensions`, an Accept that Apollo would answer with
+ * Apollo Server: queries, GET, batches, non-empty `extensions` (persisted queries), an Accept
+ * that Apollo would answer with
  * another type, trace requests, and variables graphql-js refuses (it refuses them before any
  * resolver runs).
  */
@@ -100,25 +101,36 @@ function plainJsonDecisions(): (accept: string | undefined) => boolean {
 }
 
 function plainRequest(req: IncomingMessage, body: unknown): PlainRequest | undefined {
-  if (req.headers[TRACE_HEADER] !== undefined) return undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const { query, variables, operationName, ...others } = body as Record<string, unknown>;
+  if (req.headers[TRACE_HEADER] !== undefined || !isRecord(body)) return undefined;
+  const { query, variables, operationName, extensions, ...others } = body;
   if (typeof query !== 'string' || Object.keys(others).length > 0) return undefined;
-  if (!(variables === undefined || variables === null || isRecord(variables))) return undefined;
-  if (!(
-    operationName === undefined ||
-    operationName === null ||
-    typeof operationName === 'string'
-  )) {
+  if (
+    !absentOr(variables, isRecord) ||
+    !absentOr(operationName, isString) ||
+    !absentOr(extensions, isEmptyRecord)
+  ) {
     return undefined;
   }
   return {
     query,
-    variables: variables ?? undefined,
-    operationName: operationName ?? undefined,
+    variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+    operationName: (operationName ?? undefined) as string | undefined,
   };
+}
+
+/** Apollo Server reads a null field of the body as an absent one. */
+function absentOr(value: unknown, accepted: (value: unknown) => boolean): boolean {
+  return value === undefined || value === null || accepted(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmptyRecord(value: unknown): boolean {
+  return isRecord(value) && Object.keys(value).length === 0;
 }

@@ -115,6 +115,7 @@ const CASES: readonly Case[] = [
     },
   },
   { name: 'a query', body: { query: '{ languages { language code name } }' } },
+  { name: 'empty extensions', body: { query: CREATE, variables: PERSON, extensions: {} } },
   {
     name: 'a persisted-query extension',
     body: {
@@ -293,7 +294,8 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
     ['variables that are not an object', { query: CREATE, variables: [PERSON] }, {}],
     ['a non-string operationName', { query: CREATE, variables: PERSON, operationName: 7 }, {}],
     ['an unknown operationName', { query: CREATE, variables: PERSON, operationName: 'Nope' }, {}],
-    ['extensions', { query: CREATE, variables: PERSON, extensions: {} }, {}],
+    ['extensions', { query: CREATE, variables: PERSON, extensions: { persistedQuery: {} } }, {}],
+    ['extensions that are not an object', { query: CREATE, variables: PERSON, extensions: [] }, {}],
     ['a batch', [{ query: CREATE, variables: PERSON }], {}],
     ['a body without query', { variables: PERSON }, {}],
     [
