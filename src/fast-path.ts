@@ -4,6 +4,7 @@ import Negotiator from 'negotiator';
 import type { Context, ContextArgs } from './context';
 import { type ErrorFormatting, executionResultBody } from './graphql-response';
 import { endWithLength, JSON_CONTENT_TYPE } from './http';
+import { isJsonObject } from './json-object';
 import { GRAPHQL_CACHE_CONTROL } from './plugins/no-store';
 import { REQUEST_ID_HEADER } from './plugins/request-id';
 import type { PreparedMutations } from './prepared-mutations';
@@ -101,11 +102,11 @@ function plainJsonDecisions(): (accept: string | undefined) => boolean {
 }
 
 function plainRequest(req: IncomingMessage, body: unknown): PlainRequest | undefined {
-  if (req.headers[TRACE_HEADER] !== undefined || !isRecord(body)) return undefined;
+  if (req.headers[TRACE_HEADER] !== undefined || !isJsonObject(body)) return undefined;
   const { query, variables, operationName, extensions, ...others } = body;
   if (typeof query !== 'string' || Object.keys(others).length > 0) return undefined;
   if (
-    !absentOr(variables, isRecord) ||
+    !absentOr(variables, isJsonObject) ||
     !absentOr(operationName, isString) ||
     !absentOr(extensions, isEmptyRecord)
   ) {
@@ -127,10 +128,6 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isEmptyRecord(value: unknown): boolean {
-  return isRecord(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }

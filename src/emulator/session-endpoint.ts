@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from './authorization';
 import { customerExists } from './customers';
+import { isJsonObject } from '../json-object';
 import { type Reply, jsonReply } from './http-io';
 import {
   type IdempotencyStore,
@@ -17,7 +18,6 @@ import { type EmulatedSession, newSession, sessionResponseBody } from './session
 import {
   type SessionRequest,
   isJsonContentType,
-  isJsonObject,
   parseJson,
   validateSessionRequest,
 } from './validate-request';

@@ -41,11 +41,6 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Whether `value` is a JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Validates a parsed body; the first problem found is reported. */
 export function validateSessionRequest(body: Record<string, unknown>): Validation {
   const unknown = Object.keys(body).filter((field) => !FIELDS.has(field));

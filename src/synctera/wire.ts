@@ -7,6 +7,7 @@ import { Business, Person } from '../verification/customer.type';
 import type { DocumentVerificationSession } from '../verification/document-verification-session.type';
 import { SessionState } from '../verification/enums.type';
 import { languageCode, type LanguageCode } from '../verification/language';
+import { isJsonObject } from '../json-object';
 
 /** The JSON body of the upstream POST, in snake_case. */
 export interface SessionRequestBody {
@@ -127,9 +128,7 @@ export function toUpstreamProblem(bodyText: string): UpstreamProblem {
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isJsonObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
