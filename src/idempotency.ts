@@ -4,10 +4,9 @@ import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   type GraphQLResolveInfo,
-  Kind,
-  type SelectionSetNode,
 } from 'graphql';
 import { BadUserInputError } from './errors';
+import { sessionFieldResponseKeys } from './verification/session-fields';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,255}$/;
 
@@ -34,7 +33,7 @@ export function idempotencyKeyForField(
   }
   if (header !== undefined) {
     checked(header, 'The Idempotency-Key header');
-    const responseKeys = sessionFieldResponseKeys(info);
+    const responseKeys = sessionFieldKeys(info);
     if (responseKeys.size <= 1) return header;
     return checked(
       `${header}:${info.path.key}`,
@@ -56,33 +55,19 @@ function checked(key: string, what: string): string {
 const responseKeysByExecution = new WeakMap<object, Set<string>>();
 
 /**
- * The distinct response keys (alias or name) of the operation's top-level fields that share the
- * current field's name, after fragments and @skip/@include. Memoised per execution: graphql-js
+ * The operation's session fields, after @skip/@include. Memoised per execution: graphql-js
  * coerces a fresh variables object for each one, while the parsed document is shared by every
  * request that sends the same query.
  */
-function sessionFieldResponseKeys(info: GraphQLResolveInfo): Set<string> {
-  const cached = responseKeysByExecution.get(info.variableValues);
-  if (cached) return cached;
-  const keys = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode, seenFragments: Set<string>): void => {
-    for (const selection of selectionSet.selections) {
-      if (!isIncluded(selection, info.variableValues)) continue;
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === info.fieldName) {
-          keys.add(selection.alias?.value ?? selection.name.value);
-        }
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet, seenFragments);
-      } else if (!seenFragments.has(selection.name.value)) {
-        seenFragments.add(selection.name.value);
-        const fragment = info.fragments[selection.name.value];
-        if (fragment) visit(fragment.selectionSet, seenFragments);
-      }
-    }
-  };
-  visit(info.operation.selectionSet, new Set());
-  responseKeysByExecution.set(info.variableValues, keys);
+function sessionFieldKeys(info: GraphQLResolveInfo): Set<string> {
+  let keys = responseKeysByExecution.get(info.variableValues);
+  if (keys === undefined) {
+    keys = sessionFieldResponseKeys(info.operation.selectionSet, {
+      fragment: (name) => info.fragments[name],
+      isIncluded: (selection) => isIncluded(selection, info.variableValues),
+    });
+    responseKeysByExecution.set(info.variableValues, keys);
+  }
   return keys;
 }
 

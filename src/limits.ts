@@ -7,16 +7,12 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
-  Kind,
   type ParseOptions,
-  type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import type { OperationLimits } from './config';
-
-/** The mutation field whose count per operation is limited: each one is an upstream call. */
-const SESSION_FIELD = 'createDocumentVerificationSession';
+import { SESSION_FIELD, sessionFieldResponseKeys } from './verification/session-fields';
 
 /** An operation over one of the limits; `formatError` reports it as `BAD_USER_INPUT`. */
 export class OperationLimitError extends GraphQLError {}
@@ -61,24 +57,9 @@ export function limitValidationRules(limits: OperationLimits): ValidationRule[] 
 export function sessionFieldsRule(max: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const responseKeys = new Set<string>();
-      const visited = new Set<string>();
-      const collect = (selectionSet: SelectionSetNode) => {
-        for (const selection of selectionSet.selections) {
-          if (selection.kind === Kind.FIELD) {
-            if (selection.name.value === SESSION_FIELD) {
-              responseKeys.add(selection.alias?.value ?? selection.name.value);
-            }
-          } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-            collect(selection.selectionSet);
-          } else if (!visited.has(selection.name.value)) {
-            visited.add(selection.name.value);
-            const fragment = context.getFragment(selection.name.value);
-            if (fragment !== undefined && fragment !== null) collect(fragment.selectionSet);
-          }
-        }
-      };
-      collect(operation.selectionSet);
+      const responseKeys = sessionFieldResponseKeys(operation.selectionSet, {
+        fragment: (name) => context.getFragment(name),
+      });
       if (responseKeys.size > max) {
         context.reportError(
           new OperationLimitError(

@@ -29,7 +29,7 @@ export interface SessionEndpointState {
 }
 
 /** One session request: its headers and body, and the emulator origin for session URLs. */
-export interface SessionCall {
+export interface SessionEndpointRequest {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   readonly origin: string;
@@ -55,7 +55,10 @@ export function requestScope(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /** Handles one session request and answers it; creates at most one session. */
-export function handleSessionRequest(state: SessionEndpointState, call: SessionCall): Reply {
+export function handleSessionRequest(
+  state: SessionEndpointState,
+  call: SessionEndpointRequest,
+): Reply {
   const { headers } = call;
   if (bearerToken(headers.authorization) === undefined) {
     const detail =

@@ -2,7 +2,7 @@
  * Emulated document verification sessions: creating one and its JSON as the upstream returns it.
  */
 import { randomUUID } from 'node:crypto';
-import type { DocumentType, SessionRequest } from './validate-request';
+import type { DocumentTypeCode, SessionRequest } from './validate-request';
 
 /** The language the upstream uses when none is sent. */
 const DEFAULT_LANGUAGE_CODE = 'EN-US';
@@ -15,7 +15,7 @@ export interface EmulatedSession {
   readonly sessionId: string;
   readonly customer: SessionRequest['customer'];
   readonly state: 'PENDING';
-  readonly documentType?: DocumentType;
+  readonly documentType?: DocumentTypeCode;
   readonly language: string;
   readonly sendSms: boolean;
   readonly createdAt: Date;

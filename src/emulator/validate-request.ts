@@ -5,12 +5,12 @@
 import { LANGUAGES } from '../verification/language';
 
 /** A document type the upstream can constrain a session to. */
-export type DocumentType = 'LICENSE' | 'PASSPORT';
+export type DocumentTypeCode = 'LICENSE' | 'PASSPORT';
 
 /** A validated session request. */
 export interface SessionRequest {
   readonly customer: { readonly kind: 'person' | 'business'; readonly id: string };
-  readonly documentType?: DocumentType;
+  readonly documentType?: DocumentTypeCode;
   readonly language?: string;
   readonly sendSms?: boolean;
 }
@@ -21,7 +21,7 @@ export type Validation =
   | { readonly ok: false; readonly detail: string };
 
 const FIELDS = new Set(['person_id', 'business_id', 'document_type', 'language', 'send_sms']);
-const DOCUMENT_TYPES: readonly DocumentType[] = ['LICENSE', 'PASSPORT'];
+const DOCUMENT_TYPES: readonly DocumentTypeCode[] = ['LICENSE', 'PASSPORT'];
 const LANGUAGE_CODES = new Set<string>(LANGUAGES.map((l) => l.code));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
@@ -60,7 +60,7 @@ export function validateSessionRequest(body: Record<string, unknown>): Validatio
   }
 
   const { document_type: documentType, language, send_sms: sendSms } = body;
-  if (documentType !== undefined && !isDocumentType(documentType)) {
+  if (documentType !== undefined && !isDocumentTypeCode(documentType)) {
     return fail(`document_type must be one of ${DOCUMENT_TYPES.join(', ')}`);
   }
   if (language !== undefined && !isLanguageCode(language)) {
@@ -83,7 +83,7 @@ export function validateSessionRequest(body: Record<string, unknown>): Validatio
   };
 }
 
-function isDocumentType(value: unknown): value is DocumentType {
+function isDocumentTypeCode(value: unknown): value is DocumentTypeCode {
   return DOCUMENT_TYPES.some((t) => t === value);
 }
 
