@@ -32,7 +32,7 @@ describe('npm run bench -- --smoke', () => {
     expect(report.scenarios.latencyBound).toMatchObject({ connections: 50, upstreamLatencyMs: 50 });
   });
 
-  it('times sequential requests to every target and reads the gateway’s memory', () => {
+  it('times sequential requests to every target and reads the subgraph’s memory', () => {
     for (const target of TARGET_IDS) {
       expect(report.sequential[target].samples).toBeGreaterThan(0);
       expect(report.sequential[target].errors).toBe(0);
@@ -44,14 +44,14 @@ describe('npm run bench -- --smoke', () => {
     expect(report.rss.requests).toBeGreaterThanOrEqual(report.settings.rssAfterRequests ?? 0);
   });
 
-  it('reports every target of the issue, pass or fail, and prints the table first', () => {
+  it('reports every performance target, pass or fail, and prints the table first', () => {
     expect(report.checks.map((check) => check.name)).toHaveLength(8);
     for (const check of report.checks) {
       expect(Number.isFinite(check.value)).toBe(true);
       expect(typeof check.pass).toBe('boolean');
     }
     expect(Object.keys(report.ratios)).toEqual(
-      expect.arrayContaining(['cpuGatewayToDirect', 'cpuGatewayToRestDataSource']),
+      expect.arrayContaining(['cpuSubgraphToDirect', 'cpuSubgraphToRestDataSource']),
     );
     expect(stdout).toContain('| scenario');
     expect(stdout).toContain('Apollo + RESTDataSource');

@@ -1,11 +1,11 @@
 /**
- * `npm run bench`: the gateway against the limit (the emulator called directly, and a bare undici
+ * `npm run bench`: the subgraph against the limit (the emulator called directly, and a bare undici
  * proxy in front of it) and against the usual alternative (Apollo Server with RESTDataSource), in
  * one run. Targets take turns, round after round, so drift of the machine hits them alike.
  *
  * Every server and the load generator run in processes of their own. Prints Markdown tables,
  * then one JSON line with every figure. `--smoke` runs a short version (figures mean nothing);
- * `--profile <dir>` writes CPU profiles of the gateway processes there.
+ * `--profile <dir>` writes CPU profiles of the subgraph processes there.
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -41,7 +41,7 @@ interface Settings {
   readonly turnSec: number;
   /** Sequential requests per target per round (at one connection). */
   readonly sequentialPerRound: number;
-  /** Requests the gateway has served when its RSS is compared with the one after warm-up. */
+  /** Requests the subgraph has served when its RSS is compared with the one after warm-up. */
   readonly rssAfterRequests: number;
 }
 
@@ -75,7 +75,7 @@ const SCENARIOS: readonly Scenario[] = [
 const API: Record<TargetId, Api> = {
   direct: 'rest',
   bareProxy: 'rest',
-  gateway: 'graphql',
+  subgraph: 'graphql',
   restDataSource: 'graphql',
 };
 
@@ -99,15 +99,15 @@ async function startServers(scenario: Scenario, profileDir: string | undefined):
       }),
     });
     const upstreamUrl = emulator.origin + BENCH_BASE_PATH;
-    const [bareProxy, gateway, restDataSource] = await Promise.all([
+    const [bareProxy, subgraph, restDataSource] = await Promise.all([
       start({
         name: 'bare proxy',
         script: resolve(__dirname, 'bare-proxy.js'),
         env: (port) => ({ PORT: String(port), UPSTREAM_ORIGIN: emulator.origin }),
       }),
-      // The gateway as deployed: production mode, default log level, logs written to /dev/null.
+      // The subgraph as deployed: production mode, default log level, logs written to /dev/null.
       start({
-        name: 'gateway',
+        name: 'subgraph',
         script: resolve(ROOT, 'dist/main.js'),
         env: (port) => ({
           PORT: String(port),
@@ -122,7 +122,7 @@ async function startServers(scenario: Scenario, profileDir: string | undefined):
         env: (port) => ({ PORT: String(port), NODE_ENV: 'production', UPSTREAM_URL: upstreamUrl }),
       }),
     ]);
-    return { direct: emulator, bareProxy, gateway, restDataSource };
+    return { direct: emulator, bareProxy, subgraph, restDataSource };
   } catch (error) {
     await Promise.all(started.map((server) => server.stop()));
     throw error;
@@ -242,31 +242,31 @@ async function runSequential(
   ) as Record<TargetId, LatencyFigures>;
 }
 
-/** Loads the gateway until it has served `settings.rssAfterRequests`, then reads its RSS. */
-async function soakGateway(
+/** Loads the subgraph until it has served `settings.rssAfterRequests`, then reads its RSS. */
+async function soakSubgraph(
   servers: Servers,
   load: LoadGenerator,
   settings: Settings,
   served: Served,
   afterWarmupMb: number,
 ): Promise<RssFigures> {
-  const remaining = settings.rssAfterRequests - served.gateway;
+  const remaining = settings.rssAfterRequests - served.subgraph;
   if (remaining > 0) {
     const result = await load.run<LoadResult>({
       kind: 'load',
-      origin: servers.gateway.origin,
+      origin: servers.subgraph.origin,
       api: 'graphql',
       connections: 10,
       amount: remaining,
     });
-    served.gateway += result.requests;
-    if (result.errors > 0) throw new Error(`the gateway failed ${result.errors} soak requests`);
+    served.subgraph += result.requests;
+    if (result.errors > 0) throw new Error(`the subgraph failed ${result.errors} soak requests`);
   }
-  const afterRequestsMb = servers.gateway.rssMb();
+  const afterRequestsMb = servers.subgraph.rssMb();
   return {
     afterWarmupMb: Number(afterWarmupMb.toFixed(1)),
     afterRequestsMb: Number(afterRequestsMb.toFixed(1)),
-    requests: served.gateway,
+    requests: served.subgraph,
     ratio: Number((afterRequestsMb / afterWarmupMb).toFixed(3)),
   };
 }
@@ -292,11 +292,11 @@ async function main(): Promise<void> {
       try {
         const served = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Served;
         await warmUp(scenario, servers, load, settings, served);
-        const afterWarmupMb = servers.gateway.rssMb();
+        const afterWarmupMb = servers.subgraph.rssMb();
         scenarios[scenario.id] = await runLoadScenario(scenario, servers, load, settings, served);
         if (scenario.id === 'cpuBound') {
           sequential = await runSequential(servers, load, settings, served);
-          rss = await soakGateway(servers, load, settings, served, afterWarmupMb);
+          rss = await soakSubgraph(servers, load, settings, served, afterWarmupMb);
         }
       } finally {
         await Promise.all(Object.values(servers).map((server) => server.stop()));

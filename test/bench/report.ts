@@ -1,7 +1,7 @@
 /** The benchmark's figures, the targets they are held to, and how they are printed. */
 
 /** The benchmarked targets, in the order they take turns. */
-export const TARGET_IDS = ['direct', 'bareProxy', 'gateway', 'restDataSource'] as const;
+export const TARGET_IDS = ['direct', 'bareProxy', 'subgraph', 'restDataSource'] as const;
 
 /** One of {@link TARGET_IDS}. */
 export type TargetId = (typeof TARGET_IDS)[number];
@@ -31,7 +31,7 @@ export interface ScenarioFigures {
   readonly targets: Record<TargetId, TargetFigures>;
 }
 
-/** The gateway's resident memory after warm-up and after `requests` requests. */
+/** The subgraph's resident memory after warm-up and after `requests` requests. */
 export interface RssFigures {
   readonly afterWarmupMb: number;
   readonly afterRequestsMb: number;
@@ -52,7 +52,7 @@ export interface BenchFigures {
   readonly rss: RssFigures;
 }
 
-/** A target of the issue and whether this run met it. */
+/** A performance target and whether this run met it. */
 export interface TargetCheck {
   readonly name: string;
   readonly value: number;
@@ -79,21 +79,21 @@ export function percentile(values: readonly number[], p: number): number {
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-/** Adds the ratios and the target checks of the issue to a run's figures. */
+/** Adds the ratios and the performance target checks to a run's figures. */
 export function toReport(figures: BenchFigures): BenchReport {
   const cpu = figures.scenarios.cpuBound.targets;
   const slow = figures.scenarios.latencyBound.targets;
   const seq = figures.sequential;
   const ratios = {
-    cpuGatewayToDirect: round(cpu.gateway.rps / cpu.direct.rps),
-    cpuGatewayToBareProxy: round(cpu.gateway.rps / cpu.bareProxy.rps),
-    cpuGatewayToRestDataSource: round(cpu.gateway.rps / cpu.restDataSource.rps),
-    latencyGatewayToDirect: round(slow.gateway.rps / slow.direct.rps),
+    cpuSubgraphToDirect: round(cpu.subgraph.rps / cpu.direct.rps),
+    cpuSubgraphToBareProxy: round(cpu.subgraph.rps / cpu.bareProxy.rps),
+    cpuSubgraphToRestDataSource: round(cpu.subgraph.rps / cpu.restDataSource.rps),
+    latencySubgraphToDirect: round(slow.subgraph.rps / slow.direct.rps),
     rssAfterRequestsToAfterWarmup: figures.rss.ratio,
   };
   const addedLatencyMs = {
-    p50: round(seq.gateway.p50Ms - seq.direct.p50Ms),
-    p99: round(seq.gateway.p99Ms - seq.direct.p99Ms),
+    p50: round(seq.subgraph.p50Ms - seq.direct.p50Ms),
+    p99: round(seq.subgraph.p99Ms - seq.direct.p99Ms),
   };
   const atLeast = (name: string, value: number, limit: number): TargetCheck => ({
     name,
@@ -108,13 +108,13 @@ export function toReport(figures: BenchFigures): BenchReport {
     pass: value <= limit,
   });
   const checks = [
-    atLeast('CPU-bound: gateway / direct', ratios.cpuGatewayToDirect, 0.2),
-    atLeast('CPU-bound: gateway / bare proxy', ratios.cpuGatewayToBareProxy, 0.5),
-    atLeast('CPU-bound: gateway / RESTDataSource', ratios.cpuGatewayToRestDataSource, 1.3),
+    atLeast('CPU-bound: subgraph / direct', ratios.cpuSubgraphToDirect, 0.2),
+    atLeast('CPU-bound: subgraph / bare proxy', ratios.cpuSubgraphToBareProxy, 0.5),
+    atLeast('CPU-bound: subgraph / RESTDataSource', ratios.cpuSubgraphToRestDataSource, 1.3),
     atMost('added latency p50 (ms)', addedLatencyMs.p50, 0.5),
     atMost('added latency p99 (ms)', addedLatencyMs.p99, 2),
-    atLeast('latency-bound: gateway / direct', ratios.latencyGatewayToDirect, 0.95),
-    atMost('latency-bound: gateway errors', slow.gateway.errors, 0),
+    atLeast('latency-bound: subgraph / direct', ratios.latencySubgraphToDirect, 0.95),
+    atMost('latency-bound: subgraph errors', slow.subgraph.errors, 0),
     atMost('RSS after requests / after warm-up', ratios.rssAfterRequestsToAfterWarmup, 1.2),
   ];
   return { ...figures, ratios, addedLatencyMs, checks, pass: checks.every((check) => check.pass) };
@@ -123,7 +123,7 @@ export function toReport(figures: BenchFigures): BenchReport {
 const TARGET_NAMES: Record<TargetId, string> = {
   direct: 'emulator, direct',
   bareProxy: 'bare undici proxy',
-  gateway: 'this gateway',
+  subgraph: 'this subgraph',
   restDataSource: 'Apollo + RESTDataSource',
 };
 
@@ -177,8 +177,8 @@ export function formatReport(report: BenchReport): string {
     '',
     table(['one connection, sequential', 'requests', 'p50 ms', 'p99 ms', 'errors'], sequentialRows),
     '',
-    `Added latency of the gateway (gateway - direct): p50 ${report.addedLatencyMs.p50} ms, p99 ${report.addedLatencyMs.p99} ms`,
-    `Gateway RSS: ${rss.afterWarmupMb.toFixed(1)} MiB after warm-up, ${rss.afterRequestsMb.toFixed(1)} MiB after ${rss.requests} requests (x${rss.ratio})`,
+    `Added latency of the subgraph (subgraph - direct): p50 ${report.addedLatencyMs.p50} ms, p99 ${report.addedLatencyMs.p99} ms`,
+    `Subgraph RSS: ${rss.afterWarmupMb.toFixed(1)} MiB after warm-up, ${rss.afterRequestsMb.toFixed(1)} MiB after ${rss.requests} requests (x${rss.ratio})`,
     '',
     table(['target', 'value', 'limit', 'result'], checkRows),
   ].join('\n');

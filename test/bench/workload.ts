@@ -1,6 +1,6 @@
 /**
  * The one request every target of the benchmark is sent: the same session creation, as REST for
- * the upstream and the bare proxy, as the GraphQL mutation for the gateway and the alternative.
+ * the upstream and the bare proxy, as the GraphQL mutation for the subgraph and the alternative.
  */
 import { DEFAULT_SESSION_PATH } from '../../src/config';
 

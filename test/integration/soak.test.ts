@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 const SOAK = resolve(__dirname, '../../.tools/test/soak/soak.js');
 
 describe('soak script', () => {
-  it('runs a short soak through the built gateway and passes', () => {
+  it('runs a short soak through the built subgraph and passes', () => {
     const run = spawnSync(process.execPath, [SOAK, '--requests', '200', '--concurrency', '10'], {
       encoding: 'utf8',
       timeout: 60_000,

@@ -1,7 +1,7 @@
 /**
- * Soak run (`npm run soak -- --requests N --concurrency N`): the built gateway (`dist/main.js`)
+ * Soak run (`npm run soak -- --requests N --concurrency N`): the built subgraph (`dist/main.js`)
  * in its own process, in front of an emulator in this process that injects a mix of faults.
- * Prints requests, errors by code, sessions created versus distinct keys, and the gateway's RSS.
+ * Prints requests, errors by code, sessions created versus distinct keys, and the subgraph's RSS.
  * Exits 1 on a duplicate session, a session shared by two keys, or a non-contract error.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -65,9 +65,9 @@ function pickFault(): EmulatorFault | undefined {
   return undefined;
 }
 
-async function waitUntilHealthy(origin: string, gateway: ChildProcess): Promise<void> {
+async function waitUntilHealthy(origin: string, subgraph: ChildProcess): Promise<void> {
   for (let tries = 0; tries < 300; tries++) {
-    if (gateway.exitCode !== null) throw new Error(`gateway exited with ${gateway.exitCode}`);
+    if (subgraph.exitCode !== null) throw new Error(`subgraph exited with ${subgraph.exitCode}`);
     try {
       if ((await fetch(`${origin}/health`)).ok) return;
     } catch {
@@ -75,7 +75,7 @@ async function waitUntilHealthy(origin: string, gateway: ChildProcess): Promise<
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('gateway did not become healthy');
+  throw new Error('subgraph did not become healthy');
 }
 
 interface Tally {
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
   const options = readOptions();
   const emulator = await startEmulator({ maxRecordedRequests: 0 });
   const port = await freePort();
-  const gateway = spawn(process.execPath, [MAIN], {
+  const subgraph = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
@@ -168,8 +168,8 @@ async function main(): Promise<number> {
   });
   try {
     const origin = `http://127.0.0.1:${port}`;
-    await waitUntilHealthy(origin, gateway);
-    const rssBefore = rssMiB(gateway.pid);
+    await waitUntilHealthy(origin, subgraph);
+    const rssBefore = rssMiB(subgraph.pid);
     const tally: Tally = {
       codes: new Map(),
       sessionByKey: new Map(),
@@ -187,13 +187,13 @@ async function main(): Promise<number> {
     const worker = async () => {
       while (tally.sent < options.requests) {
         tally.sent += 1;
-        if (tally.sent % step === 0) rssSamples.push(rssMiB(gateway.pid));
+        if (tally.sent % step === 0) rssSamples.push(rssMiB(subgraph.pid));
         await sendOne(`${origin}/graphql`, emulator, tally, tally.sent);
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, worker));
     const seconds = (performance.now() - started) / 1000;
-    const rssAfter = rssMiB(gateway.pid);
+    const rssAfter = rssMiB(subgraph.pid);
 
     const distinctKeys = new Set(tally.done.map((d) => d.key)).size;
     const report = {
@@ -223,9 +223,9 @@ async function main(): Promise<number> {
     console.log(failed ? 'SOAK FAILED' : 'SOAK PASSED');
     return failed ? 1 : 0;
   } finally {
-    if (gateway.exitCode === null) {
-      gateway.kill('SIGTERM');
-      await new Promise((r) => gateway.once('exit', r));
+    if (subgraph.exitCode === null) {
+      subgraph.kill('SIGTERM');
+      await new Promise((r) => subgraph.once('exit', r));
     }
     await emulator.close();
   }
