@@ -1,4 +1,4 @@
-/** The Authorization sent upstream for one request (CONTRACT.md §3). */
+/** The Authorization sent upstream for one request (the contract, docs/contract.md). */
 export type UpstreamAuthorization =
   { readonly ok: true; readonly header: string } | { readonly ok: false; readonly refusal: string };
 

@@ -1,7 +1,7 @@
 import { LOG_LEVELS, type LogLevel } from './logger';
 
 /**
- * Configuration: every environment variable of CONTRACT.md §5, read and validated in one place.
+ * Configuration: every environment variable of the contract (docs/contract.md), read and validated in one place.
  * A bad value stops start-up with a message that names the variable.
  */
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The error codes of CONTRACT.md §4: every error a client gets from this module has one. */
+/** The error codes of the contract (docs/contract.md): every error a client gets from this module has one. */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',

@@ -10,7 +10,7 @@ import { sessionFieldResponseKeys } from './verification/session-fields';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,255}$/;
 
-/** Where a mutation field's Idempotency-Key comes from (CONTRACT.md §3). */
+/** Where a mutation field's Idempotency-Key comes from (the contract, docs/contract.md). */
 export interface IdempotencyKeySources {
   /** The field's `idempotencyKey` argument, if given. */
   readonly argument: string | null | undefined;

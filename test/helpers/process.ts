@@ -21,6 +21,19 @@ export function startScript(script: string, env: Record<string, string>): Starte
   return { child, output: () => output };
 }
 
+/**
+ * `output` without the warnings Node itself prints on stderr (a deprecation in a dependency, an
+ * experimental feature of a newer Node): a test about this project's own output must not fail
+ * on them.
+ */
+export function withoutNodeWarnings(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => !/^\(node:\d+\) (\[\w+\] )?(Deprecation|Experimental)Warning: /.test(line))
+    .filter((line) => !line.startsWith('(Use `node --trace-'))
+    .join('\n');
+}
+
 /** Waits until the output matches `pattern`; fails if the process exits or time runs out first. */
 export async function waitForOutput(
   started: Started,

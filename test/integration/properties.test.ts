@@ -5,7 +5,7 @@ import { LANGUAGES } from '../../src/verification/language';
 import { CreateSessionDocument } from '../generated/graphql';
 import { AUTH, type HttpResult, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
 
-/** Every code a create may end in: CONTRACT.md §4. */
+/** Every code a create may end in (docs/contract.md, errors). */
 const CONTRACT_CODES = ERROR_CODES;
 /** What Apollo answers an operation that cannot run at all (see README, "Errors"). */
 const MALFORMED_OPERATION_CODES = [

@@ -10,7 +10,7 @@ const TIMEOUT_MS = 300;
 const MAX_RETRIES = 2;
 const HUGE = 'x'.repeat(200 * 1024);
 
-/** Codes a create may end in when the upstream misbehaves (CONTRACT.md §4). */
+/** Codes a create may end in when the upstream misbehaves (docs/contract.md, errors). */
 const UPSTREAM_CODES = ['RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE'];
 
 async function until(condition: () => boolean): Promise<void> {

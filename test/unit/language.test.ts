@@ -8,7 +8,7 @@ import {
   languageFromCode,
 } from '../../src/verification/language';
 
-/** A copy of shared/seed/initiate-document-verification-session.txt, the upstream's page. */
+/** The upstream's reference page, as the project received it. */
 const SEED = path.resolve(__dirname, '../fixtures/initiate-document-verification-session.txt');
 
 /**

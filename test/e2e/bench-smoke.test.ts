@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type BenchReport, TARGET_IDS } from './report';
+import { type BenchReport, TARGET_IDS } from '../bench/report';
 
 /** Built by `npm run build:tools`, which the test script runs first. */
 const BENCH = resolve(__dirname, '../../.tools/test/bench/bench.js');

@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { CreateSessionDocument } from '../generated/graphql';
-import { accepts, exitCode, startScript, waitForOutput } from '../helpers/process';
+import {
+  accepts,
+  exitCode,
+  startScript,
+  waitForOutput,
+  withoutNodeWarnings,
+} from '../helpers/process';
 import { AUTH, postGraphQL, PERSON_ID } from '../helpers/stack';
 import { print } from 'graphql';
 import { startEmulator } from '../../src/emulator';
@@ -125,6 +131,6 @@ describe('the module (src/index.ts)', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
-    expect(output).toBe('');
+    expect(withoutNodeWarnings(output)).toBe('');
   });
 });

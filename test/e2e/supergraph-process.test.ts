@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { PEOPLE } from '../fixtures/customers-subgraph';
 import { exitCode, startScript, waitForOutput } from '../helpers/process';
 import { AUTH, PERSON_ID, postGraphQL } from '../helpers/stack';
-import { EXAMPLE_OPERATION } from './supergraph-stack';
+import { EXAMPLE_OPERATION } from '../federation/supergraph-stack';
 
 /** `npm run supergraph` runs this file after `npm run build:tools` (the test script builds first). */
 const SUPERGRAPH = resolve(__dirname, '../../.tools/test/federation/supergraph.js');
