@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, graphqlSync, parse } from 'graphql';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
 import { DocumentVerificationSessionResolver } from './verification/document-verification-session.resolver';
 import { LanguageResolver } from './verification/language.resolver';
+
+/**
+ * The resolver map `buildSubgraphSchema` takes, named through its public signature: the package
+ * exports no name for it.
+ */
+export type SubgraphResolverMap = NonNullable<
+  Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
+>;
 
 /** The Federation version this subgraph links to. */
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.5';
@@ -32,7 +39,7 @@ export function createSubgraphSchema(): GraphQLSchema {
   describeRootTypes(schema);
   return buildSubgraphSchema({
     typeDefs: parse(`${SUBGRAPH_HEADER}\n${printSchemaWithDirectives(schema)}`),
-    resolvers: createResolversMap(schema) as GraphQLResolverMap<unknown>,
+    resolvers: createResolversMap(schema) as SubgraphResolverMap,
   });
 }
 

@@ -14,7 +14,7 @@ import {
   RESTDataSource,
 } from '@apollo/datasource-rest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { SubgraphResolverMap } from '../../src/schema';
 import { parse } from 'graphql';
 import { URLResolver, UUIDResolver } from 'graphql-scalars';
 import { DEFAULT_SESSION_PATH } from '../../src/config';
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   const server = new ApolloServer<Context>({
     schema: buildSubgraphSchema({
       typeDefs,
-      resolvers: resolvers as GraphQLResolverMap<unknown>,
+      resolvers: resolvers as SubgraphResolverMap,
     }),
   });
   await startStandaloneServer(server, {
