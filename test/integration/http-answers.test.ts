@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { AUTH, postGraphQL, type Stack, useStack } from '../helpers/stack';
+import { postGraphQL, type Stack, useStack } from '../helpers/stack';
 
 const MAX_BODY_BYTES = 4096;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
