@@ -1,4 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from './logger';
+import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from './synctera/retry-policy';
 
 /**
  * Configuration: every environment variable of the contract (docs/contract.md), read and validated in one place.
@@ -23,6 +24,28 @@ export interface UpstreamConfig {
   readonly timeoutMs: number;
   /** Retries after the first attempt (network errors, 429, 502, 503, 504 only). */
   readonly maxRetries: number;
+  /**
+   * Most connections open to the upstream at once; further calls wait in the pool, within their
+   * attempt's deadline. A hanging upstream then holds this many sockets, not one per caller.
+   */
+  readonly maxConnections: number;
+}
+
+/** Timeouts of the HTTP server, so slow or stuck clients cannot hold connections for ever. */
+export interface HttpServerConfig {
+  /** Time a client has to send the request's headers. */
+  readonly headersTimeoutMs: number;
+  /**
+   * Time a client has to send the whole request, body included. It ends once the request is
+   * received: the answer may take the upstream budget on top.
+   */
+  readonly requestTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle timeout of the
+   * router or load balancer in front, so that they, not this server, close idle connections:
+   * otherwise a request sent as the server closes fails.
+   */
+  readonly keepAliveTimeoutMs: number;
 }
 
 /** Limits every operation must pass before any upstream call (checked in parse and validation). */
@@ -57,13 +80,17 @@ export interface Config {
   readonly port: number;
   /** Minimum level of the JSON log lines (`LOG_LEVEL`, default `info`). */
   readonly logLevel: LogLevel;
-  /** True when `NODE_ENV=production`: introspection and Sandbox off, upstream required. */
+  /** True when `NODE_ENV=production`: introspection and Sandbox off. */
   readonly production: boolean;
   readonly upstream: UpstreamConfig;
+  readonly http: HttpServerConfig;
   readonly limits: OperationLimits;
   /** `CORS_ORIGINS`; empty (the default) sends no CORS headers at all. */
   readonly corsOrigins: CorsOrigins;
-  /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
+  /**
+   * How long SIGTERM waits for in-flight requests before the process exits anyway. The default
+   * outlasts the upstream budget, so a call started before SIGTERM can finish.
+   */
   readonly shutdownGraceMs: number;
   /** `GRAPHQL_FAST_PATH`: serve validated mutations without Apollo's plugin pipeline (fast-path.ts). */
   readonly fastPath: boolean;
@@ -83,20 +110,39 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** The `NODE_ENV` values (trimmed, lower case; unset too) under which the emulator may start. */
+const EMULATOR_ENVIRONMENTS = new Set(['development', 'test']);
+
+/** What the default shutdown grace leaves, beyond the upstream budget, to write the answer. */
+const SHUTDOWN_MARGIN_MS = 5_000;
+
 /** Reads and validates the configuration; throws {@link ConfigError} on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
-  const production = env.NODE_ENV === 'production';
-  const baseUrl = readBaseUrl(env, production);
+  const nodeEnv = present(env, 'NODE_ENV')?.toLowerCase();
+  const upstream = readUpstream(env, nodeEnv);
+  const headersTimeoutMs = readInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', {
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+  });
   return Object.freeze({
     port: readInteger(env, 'PORT', { default: 4000, min: 0, max: 65535 }),
     logLevel: readLogLevel(env),
-    production,
-    upstream: Object.freeze({
-      baseUrl,
-      sessionPath: readSessionPath(env),
-      apiKey: readApiKey(env),
-      timeoutMs: readInteger(env, 'SYNCTERA_TIMEOUT_MS', { default: 10_000, min: 1, max: 600_000 }),
-      maxRetries: readInteger(env, 'SYNCTERA_MAX_RETRIES', { default: 2, min: 0, max: 10 }),
+    production: nodeEnv === 'production',
+    upstream,
+    http: Object.freeze({
+      headersTimeoutMs,
+      // Node refuses a request timeout shorter than the headers timeout.
+      requestTimeoutMs: readInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', {
+        default: Math.max(30_000, headersTimeoutMs),
+        min: headersTimeoutMs,
+        max: 3_600_000,
+      }),
+      keepAliveTimeoutMs: readInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', {
+        default: 75_000,
+        min: 1_000,
+        max: 3_600_000,
+      }),
     }),
     limits: Object.freeze({
       maxSessionFields: readInteger(env, 'GRAPHQL_MAX_SESSION_FIELDS', {
@@ -127,12 +173,35 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     corsOrigins: readCorsOrigins(env),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', {
-      default: 25_000,
+      default: upstreamBudget(upstream) + SHUTDOWN_MARGIN_MS,
       min: 100,
       max: 600_000,
     }),
     fastPath: readSwitch(env, 'GRAPHQL_FAST_PATH', true),
   });
+}
+
+function readUpstream(env: Env, nodeEnv: string | undefined): UpstreamConfig {
+  return Object.freeze({
+    baseUrl: readBaseUrl(env, nodeEnv),
+    sessionPath: readSessionPath(env),
+    apiKey: readApiKey(env),
+    timeoutMs: readInteger(env, 'SYNCTERA_TIMEOUT_MS', { default: 10_000, min: 1, max: 600_000 }),
+    maxRetries: readInteger(env, 'SYNCTERA_MAX_RETRIES', { default: 2, min: 0, max: 10 }),
+    maxConnections: readInteger(env, 'SYNCTERA_MAX_CONNECTIONS', {
+      default: 64,
+      min: 1,
+      max: 10_000,
+    }),
+  });
+}
+
+/** The longest an upstream call can take with `upstream`'s settings and the default waits. */
+function upstreamBudget(upstream: UpstreamConfig): number {
+  return upstreamBudgetMs(
+    { ...DEFAULT_RETRY_POLICY, maxRetries: upstream.maxRetries },
+    upstream.timeoutMs,
+  );
 }
 
 function present(env: Env, name: string): string | undefined {
@@ -156,14 +225,15 @@ function readInteger(
   return Number(raw);
 }
 
-function readBaseUrl(env: Env, production: boolean): string | undefined {
+function readBaseUrl(env: Env, nodeEnv: string | undefined): string | undefined {
   const raw = present(env, 'SYNCTERA_BASE_URL');
   if (raw === undefined) {
-    if (production) {
+    if (nodeEnv !== undefined && !EMULATOR_ENVIRONMENTS.has(nodeEnv)) {
       throw new ConfigError(
         'SYNCTERA_BASE_URL',
-        'is required when NODE_ENV=production (for example https://api.synctera.com/v0); ' +
-          'the embedded emulator is for development only',
+        `is required when NODE_ENV is "${nodeEnv}" (for example https://api.synctera.com/v0): ` +
+          'the embedded emulator, whose sessions are not real, starts only when NODE_ENV is ' +
+          'unset, development or test',
       );
     }
     return undefined;

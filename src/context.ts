@@ -59,8 +59,18 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
   };
 }
 
-/** The request's own id when it is a sane one, else a new UUID. */
-function requestIdOf(req: IncomingMessage): string {
-  const given = headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.requestId]);
-  return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The request's id: its own `X-Request-Id` when it is a sane one, else a new UUID. Decided once
+ * per request, so the HTTP layer's answer, the context, the fast path and the log lines agree.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  let requestId = requestIds.get(req);
+  if (requestId === undefined) {
+    const given = headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.requestId]);
+    requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(req, requestId);
+  }
+  return requestId;
 }

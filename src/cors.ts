@@ -13,9 +13,10 @@ const ALLOWED_HEADERS = [
 ];
 
 /**
- * Applies CORS to one request: `true` when the response is already complete (a preflight
- * answered). With no origins configured it does nothing; a disallowed origin gets no CORS
- * headers at all, so the browser keeps the answer from the page.
+ * Applies CORS to one request: `true` when the response is already complete (a preflight from an
+ * allowed origin answered). With no origins configured it does nothing. A request without
+ * `Origin` (a router, curl, a probe) or from another origin goes on without CORS headers, so a
+ * browser keeps the answer from the page while servers are served as usual.
  */
 export type CorsHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -31,9 +32,12 @@ export function createCorsHandler(origins: CorsOrigins): CorsHandler {
     maxAge: 600,
   });
   return (req, res) => {
+    // The answer depends on Origin even when it carries no CORS header: caches must know.
+    if (origins !== '*') res.setHeader('vary', 'Origin');
     // `cors` decides synchronously: it either answers the preflight or calls `next` at once.
+    // For an origin it does not allow it calls `next(null)`, which is no error.
     middleware(req, res, (error?: unknown) => {
-      if (error !== undefined) throw error;
+      if (error !== undefined && error !== null) throw error;
     });
     return res.writableEnded;
   };

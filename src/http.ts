@@ -1,15 +1,49 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { HttpServerConfig } from './config';
+import { isJsonObject } from './json-object';
+import { withRequestId } from './plugins/request-id';
 import { readUtf8UpTo } from './read-body';
 
-/** A request the HTTP layer refuses before GraphQL sees it. */
+/**
+ * A request the HTTP layer refuses before GraphQL sees it. `code` is the error's
+ * `extensions.code`; `headers` go with the answer (such as `Allow`).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
+    readonly code: string,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
+}
+
+/** The Node HTTP server's settings: the configured timeouts, checked often enough to matter. */
+export function httpServerSettings(config: HttpServerConfig): ServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks the two request timeouts every 30 s by default, which would let a slow client
+    // hold its connection up to 30 s past them.
+    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  };
+}
+
+/** Refuses (405, with `Allow`) a request whose method is not one of `methods`. */
+export function allowMethods(req: IncomingMessage, methods: readonly string[]): void {
+  if (methods.includes(req.method ?? '')) return;
+  const allow = methods.join(', ');
+  throw new HttpError(
+    405,
+    'BAD_REQUEST',
+    `Method ${req.method} is not allowed here: use ${allow}.`,
+    {
+      allow,
+    },
+  );
 }
 
 /** A Node header value as one string: repeated headers joined with ", " (as fetch does). */
@@ -43,15 +77,21 @@ export function toHttpGraphQLRequest(req: IncomingMessage, body: unknown): HTTPG
   };
 }
 
-/** Writes Apollo's response (complete or incremental) to the Node response. */
+/**
+ * Writes Apollo's response (complete or incremental) to the Node response. A refusal Apollo
+ * answers before its plugins run (CSRF, method, malformed request) gets the request id in its
+ * errors here, like every other error.
+ */
 export async function writeHttpGraphQLResponse(
   res: ServerResponse,
   response: HTTPGraphQLResponse,
+  requestId: string,
 ): Promise<void> {
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    endWithLength(res, response.body.string);
+    const text = response.body.string;
+    endWithLength(res, res.statusCode >= 400 ? withRequestIdInErrors(text, requestId) : text);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -74,6 +114,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   endWithLength(res, JSON.stringify(body));
 }
 
+/** Sends one error, shaped as GraphQL errors are, with its code and the request id. */
+export function sendError(res: ServerResponse, error: HttpError, requestId: string): void {
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  sendJson(res, error.status, {
+    errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
+  });
+}
+
 /** The content type of every JSON answer, GraphQL ones included (as Apollo Server sends it). */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -90,10 +138,16 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
   return text;
 }
 
+/**
+ * The refusal of a body over the limit. The rest of the body stays unread and the connection is
+ * closed once the answer is written: reading on would let a client stream without bound.
+ */
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(
     413,
+    'BAD_USER_INPUT',
     `The request body is larger than ${maxBytes} bytes (limit set by HTTP_MAX_BODY_BYTES).`,
+    { connection: 'close' },
   );
 }
 
@@ -101,6 +155,18 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'The request body is not valid JSON.');
+    throw new HttpError(400, 'BAD_USER_INPUT', 'The request body is not valid JSON.');
   }
+}
+
+/** `text` with the request id in each error, when it is a GraphQL response with errors. */
+function withRequestIdInErrors(text: string, requestId: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (!isJsonObject(body) || !Array.isArray(body.errors)) return text;
+  return JSON.stringify({ ...body, errors: withRequestId(body.errors, requestId) });
 }

@@ -35,17 +35,27 @@ async function main(): Promise<void> {
   }
   const server = await createServer({ config, logger, upstreamBaseUrl: emulator?.url });
   const url = await server.listen();
+  // A router in front must wait at least this long for this subgraph (schema/router.yaml).
+  const budgetMs = upstreamBudgetMs(server.upstream.retryPolicy, server.upstream.timeoutMs);
   logger.info(
     {
       url,
       upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}`,
-      // A router in front must wait at least this long for this subgraph (schema/router.yaml).
-      upstreamBudgetMs: upstreamBudgetMs(server.upstream.retryPolicy, server.upstream.timeoutMs),
+      upstreamBudgetMs: budgetMs,
     },
     config.production
       ? `Subgraph ready at ${url}`
       : `Subgraph ready at ${url}: open it in a browser for Apollo Sandbox`,
   );
+
+  if (config.shutdownGraceMs <= budgetMs) {
+    logger.warn(
+      { shutdownGraceMs: config.shutdownGraceMs, upstreamBudgetMs: budgetMs },
+      `SHUTDOWN_GRACE_MS (${config.shutdownGraceMs} ms) does not exceed the upstream budget ` +
+        `(${budgetMs} ms): a call in flight at SIGTERM may be cut off without an answer. ` +
+        'Raise SHUTDOWN_GRACE_MS, or lower SYNCTERA_TIMEOUT_MS or SYNCTERA_MAX_RETRIES.',
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -10,13 +10,16 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './config';
-import { type Context, createContextFunction } from './context';
+import { type Context, createContextFunction, requestIdOf } from './context';
 import { createCorsHandler } from './cors';
 import { createFastPath, type FastPath } from './fast-path';
 import { createFormatError } from './format-error';
 import {
+  allowMethods,
   HttpError,
+  httpServerSettings,
   readJsonBody,
+  sendError,
   sendJson,
   toHttpGraphQLRequest,
   writeHttpGraphQLResponse,
@@ -25,7 +28,7 @@ import { createLogger, type Logger } from './logger';
 import { limitParseOptions, limitValidationRules } from './limits';
 import { landingPagePlugin } from './plugins/landing-page';
 import { noStorePlugin } from './plugins/no-store';
-import { requestIdPlugin } from './plugins/request-id';
+import { REQUEST_ID_HEADER, requestIdPlugin } from './plugins/request-id';
 import { PreparedMutations } from './prepared-mutations';
 import { createSubgraphSchema } from './schema';
 import { createUpstream, type Upstream } from './synctera/upstream';
@@ -33,6 +36,15 @@ import type { RetryPolicy } from './synctera/retry-policy';
 
 /** Where the GraphQL endpoint is served. */
 export const GRAPHQL_PATH = '/graphql';
+
+/** Methods of the GraphQL endpoint (OPTIONS for CORS preflights). */
+const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
+
+/** Methods of the probes. */
+const PROBE_METHODS = ['GET', 'HEAD'];
+
+/** An unexpected failure, as the caller sees it: no detail, which may hold internals. */
+const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -116,7 +128,7 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   }
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
   const context = createContextFunction(upstream);
-  const httpServer = createHttpServer();
+  const httpServer = createHttpServer(httpServerSettings(config.http));
   const schema = createSubgraphSchema();
   const apollo = createApolloServer({
     production: config.production,
@@ -149,43 +161,59 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   await apollo.start();
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    route(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        sendJson(res, error.status, {
-          errors: [{ message: error.message, extensions: { code: 'BAD_USER_INPUT' } }],
-        });
-        return;
+    const requestId = requestIdOf(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    route(req, res, requestId).catch((error: unknown) => {
+      if (req.socket.destroyed) {
+        // The caller left (a router's timeout, a closed tab): nothing to answer, nothing broken.
+        logger.info(
+          { requestId, method: req.method, url: req.url },
+          'caller disconnected before its answer',
+        );
+      } else if (error instanceof HttpError) {
+        sendError(res, error, requestId);
+      } else {
+        logger.error({ err: error, requestId }, 'request failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, INTERNAL_ERROR, requestId);
       }
-      logger.error({ err: error }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-      else res.destroy();
     });
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (cors(req, res)) return;
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const path = (req.url ?? '/').split('?')[0];
+    // Probes come before CORS: they must answer whatever the request's Origin.
     if (path === '/health') {
+      allowMethods(req, PROBE_METHODS);
       sendJson(res, 200, { status: 'ok' });
-    } else if (path === GRAPHQL_PATH) {
-      const callerGone = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) callerGone.abort();
-      });
-      const body = await readJsonBody(req, config.limits.maxBodyBytes);
-      if (body !== undefined && fastPath !== undefined && !stopping) {
-        if (await fastPath(req, res, body, callerGone.signal)) return;
-      }
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: toHttpGraphQLRequest(req, body),
-        context: () => context({ req, callerGone: callerGone.signal }),
-      });
-      await writeHttpGraphQLResponse(res, response);
-    } else {
-      sendJson(res, 404, {
-        errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.` }],
-      });
+      return;
     }
+    if (cors(req, res)) return;
+    if (path !== GRAPHQL_PATH) {
+      throw new HttpError(404, 'NOT_FOUND', `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.`);
+    }
+    if (req.method === 'OPTIONS') {
+      // A preflight CORS does not answer (no CORS_ORIGINS, another origin) or a plain OPTIONS.
+      res.statusCode = 204;
+      res.setHeader('allow', GRAPHQL_METHODS.join(', '));
+      res.setHeader('content-length', 0);
+      res.end();
+      return;
+    }
+    allowMethods(req, GRAPHQL_METHODS);
+    const callerGone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) callerGone.abort();
+    });
+    const body = await readJsonBody(req, config.limits.maxBodyBytes);
+    if (body !== undefined && fastPath !== undefined && !stopping) {
+      if (await fastPath(req, res, body, callerGone.signal)) return;
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: toHttpGraphQLRequest(req, body),
+      context: () => context({ req, callerGone: callerGone.signal }),
+    });
+    await writeHttpGraphQLResponse(res, response, requestId);
   }
 
   return {

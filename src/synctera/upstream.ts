@@ -24,7 +24,11 @@ export function createUpstream(
   retryPolicy: Partial<Omit<RetryPolicy, 'maxRetries'>> = {},
 ): Upstream {
   const url = new URL(baseUrl);
-  const dispatcher = new Pool(url.origin, { keepAliveTimeout: 30_000 });
+  // Beyond `maxConnections` calls queue in the pool, each within its attempt's deadline.
+  const dispatcher = new Pool(url.origin, {
+    keepAliveTimeout: 30_000,
+    connections: config.maxConnections,
+  });
   return {
     dispatcher,
     path: `${url.pathname.replace(/\/+$/, '')}${config.sessionPath}`,

@@ -25,6 +25,8 @@ describe('the process (npm start)', () => {
       const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
       expect(started.output()).toContain('EMBEDDED EMULATOR');
       expect(started.output()).toContain('NOT real document verifications');
+      // The default grace outlasts the upstream budget: no warning.
+      expect(started.output()).not.toContain('SHUTDOWN_GRACE_MS');
       const { body } = await postGraphQL(
         url as string,
         {
@@ -116,6 +118,32 @@ describe('the process (npm start)', () => {
     const started = start(env);
     expect(await exitCode(started)).toBe(1);
     expect(started.output()).toContain(`Configuration error: ${variable}:`);
+  });
+
+  it.each(['staging', 'prod', ' Production '])(
+    'never starts the emulator when NODE_ENV is %j: exits 1 naming SYNCTERA_BASE_URL and NODE_ENV',
+    async (nodeEnv) => {
+      const started = start({ PORT: '0', NODE_ENV: nodeEnv });
+      expect(await exitCode(started)).toBe(1);
+      expect(started.output()).toContain('Configuration error: SYNCTERA_BASE_URL: is required');
+      expect(started.output()).toContain(`NODE_ENV is "${nodeEnv.trim().toLowerCase()}"`);
+      expect(started.output()).not.toContain('EMBEDDED EMULATOR');
+    },
+  );
+
+  it('warns at start-up when SHUTDOWN_GRACE_MS does not exceed the upstream budget', async () => {
+    const started = start({ PORT: '0', SHUTDOWN_GRACE_MS: '20000', SYNCTERA_TIMEOUT_MS: '5000' });
+    try {
+      const line = await waitForOutput(started, /\{[^\n]*"level":40[^\n]*\}/);
+      // 3 attempts of 5 s and 2 waits of at most 5 s: 25 s.
+      expect(JSON.parse(line[0])).toMatchObject({
+        shutdownGraceMs: 20_000,
+        upstreamBudgetMs: 25_000,
+        msg: expect.stringMatching(/SHUTDOWN_GRACE_MS \(20000 ms\).*upstream budget \(25000 ms\)/),
+      });
+    } finally {
+      started.child.kill('SIGKILL');
+    }
   });
 });
 

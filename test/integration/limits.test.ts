@@ -140,7 +140,7 @@ describe('operation limits (configured)', () => {
     expect(result.body.errors).toEqual([
       {
         message: expect.stringMatching(/larger than 2048 bytes.*HTTP_MAX_BODY_BYTES/),
-        extensions: { code: 'BAD_USER_INPUT' },
+        extensions: { code: 'BAD_USER_INPUT', requestId: result.headers.get('x-request-id') },
       },
     ]);
     expect(stack().emulator.requests).toHaveLength(0);

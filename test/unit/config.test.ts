@@ -31,6 +31,12 @@ describe('loadConfig defaults', () => {
         apiKey: undefined,
         timeoutMs: 10_000,
         maxRetries: 2,
+        maxConnections: 64,
+      },
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 75_000,
       },
       limits: {
         maxSessionFields: 5,
@@ -40,7 +46,8 @@ describe('loadConfig defaults', () => {
         maxBodyBytes: 1024 * 1024,
       },
       corsOrigins: [],
-      shutdownGraceMs: 25_000,
+      // The upstream budget (3 attempts of 10 s, 2 waits of at most 5 s) and 5 s to answer.
+      shutdownGraceMs: 45_000,
       fastPath: true,
     });
     expect(DEFAULT_SESSION_PATH).toBe('/verifications/document_verification_session');
@@ -62,6 +69,11 @@ describe('loadConfig defaults', () => {
       HTTP_MAX_BODY_BYTES: '',
       CORS_ORIGINS: ' ',
       SHUTDOWN_GRACE_MS: '',
+      NODE_ENV: ' ',
+      SYNCTERA_MAX_CONNECTIONS: '',
+      HTTP_HEADERS_TIMEOUT_MS: '',
+      HTTP_REQUEST_TIMEOUT_MS: '',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '',
     });
     expect(config).toEqual(loadConfig({}));
   });
@@ -152,7 +164,7 @@ describe('LOG_LEVEL', () => {
 });
 
 describe('NODE_ENV and SYNCTERA_BASE_URL', () => {
-  it('is not production unless NODE_ENV is exactly "production"', () => {
+  it('is not production unless NODE_ENV is "production"', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).production).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
   });
@@ -161,6 +173,35 @@ describe('NODE_ENV and SYNCTERA_BASE_URL', () => {
     const error = expectRefused('SYNCTERA_BASE_URL', { NODE_ENV: 'production' });
     expect(error.message).toMatch(/production/);
   });
+
+  it('reads NODE_ENV trimmed and in any letter case', () => {
+    const base = { SYNCTERA_BASE_URL: 'https://api.synctera.com/v0' };
+    expect(loadConfig({ ...base, NODE_ENV: ' Production\n' }).production).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'PRODUCTION' }).production).toBe(true);
+    expect(loadConfig({ ...base, NODE_ENV: 'prod' }).production).toBe(false);
+    expectRefused('SYNCTERA_BASE_URL', { NODE_ENV: '  PRODUCTION ' });
+  });
+
+  it.each([undefined, '', 'development', 'test', ' Development ', 'TEST'])(
+    'lets the emulator start (no base URL) when NODE_ENV is %j',
+    (nodeEnv) => {
+      const config = loadConfig({ NODE_ENV: nodeEnv });
+      expect(config.upstream.baseUrl).toBeUndefined();
+      expect(config.production).toBe(false);
+    },
+  );
+
+  it.each(['staging', 'prod', 'qa', 'production-eu'])(
+    'refuses to start the emulator when NODE_ENV is %j, naming both variables',
+    (nodeEnv) => {
+      const error = expectRefused('SYNCTERA_BASE_URL', { NODE_ENV: nodeEnv });
+      expect(error.message).toContain(`NODE_ENV is "${nodeEnv}"`);
+      expect(error.message).toMatch(/emulator.*unset, development or test/);
+      expect(
+        loadConfig({ NODE_ENV: nodeEnv, SYNCTERA_BASE_URL: 'https://x.test' }).production,
+      ).toBe(false);
+    },
+  );
 
   it('requires a non-blank SYNCTERA_BASE_URL in production', () => {
     expectRefused('SYNCTERA_BASE_URL', { NODE_ENV: 'production', SYNCTERA_BASE_URL: '  ' });
@@ -269,6 +310,33 @@ describe('ConfigError', () => {
   });
 });
 
+describe('connections', () => {
+  it('reads the upstream connection cap and the HTTP server timeouts', () => {
+    const config = loadConfig({
+      SYNCTERA_MAX_CONNECTIONS: '8',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '5000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+    });
+    expect(config.upstream.maxConnections).toBe(8);
+    expect(config.http).toEqual({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 5000,
+      keepAliveTimeoutMs: 65_000,
+    });
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('keeps the request timeout at least the headers timeout, as Node requires', () => {
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' }).http.requestTimeoutMs).toBe(40_000);
+    const error = expectRefused('HTTP_REQUEST_TIMEOUT_MS', {
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+    });
+    expect(error.message).toMatch(/from 2000 to/);
+  });
+});
+
 describe('operation limits, CORS and shutdown', () => {
   it('reads each limit', () => {
     const config = loadConfig({
@@ -303,8 +371,21 @@ describe('operation limits, CORS and shutdown', () => {
     ['SHUTDOWN_GRACE_MS', '99'],
     ['SHUTDOWN_GRACE_MS', '600001'],
     ['SHUTDOWN_GRACE_MS', '2.5'],
+    ['SYNCTERA_MAX_CONNECTIONS', '0'],
+    ['SYNCTERA_MAX_CONNECTIONS', 'unlimited'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '99'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '999'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '5s'],
   ])('refuses %s=%j, naming the range', (variable, value) => {
     expect(expectRefused(variable, { [variable]: value }).message).toMatch(/whole number from/);
+  });
+
+  it('derives the default shutdown grace from the upstream budget, so that they fit', () => {
+    // 2 attempts of 3 s, 1 wait of at most 5 s, and 5 s to answer.
+    expect(
+      loadConfig({ SYNCTERA_TIMEOUT_MS: '3000', SYNCTERA_MAX_RETRIES: '1' }).shutdownGraceMs,
+    ).toBe(16_000);
+    expect(loadConfig({ SYNCTERA_MAX_RETRIES: '0' }).shutdownGraceMs).toBe(15_000);
   });
 
   it('reads CORS_ORIGINS as a trimmed, comma-separated list of origins, or *', () => {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { readUtf8UpTo } from '../../src/read-body';
 
-/** A byte stream of `chunks` that, like undici's body, errors when destroyed early. */
+/** A byte stream of `chunks` that, like a request body, errors when destroyed early. */
 function byteStream(chunks: readonly string[]): Readable {
   const queue = chunks.map((chunk) => Buffer.from(chunk, 'utf8'));
   return new Readable({
@@ -28,9 +28,19 @@ describe('readUtf8UpTo', () => {
     await expect(readUtf8UpTo(byteStream(['12345', '67890']), 10)).resolves.toBe('1234567890');
   });
 
-  it('gives undefined past maxBytes and destroys the stream without an unhandled error', async () => {
+  it('gives undefined past maxBytes and stops reading, leaving the stream open and paused', async () => {
     const stream = byteStream(['12345', '67890', 'more', 'and more']);
     await expect(readUtf8UpTo(stream, 8)).resolves.toBeUndefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stream.destroyed).toBe(false);
+    expect(stream.isPaused()).toBe(true);
+    expect(stream.read()).not.toBeNull();
+  });
+
+  it('lets the stream fail after the overflow without an unhandled error', async () => {
+    const stream = byteStream(['12345', '67890', 'more']);
+    await expect(readUtf8UpTo(stream, 8)).resolves.toBeUndefined();
+    stream.destroy();
     await new Promise((resolve) => setImmediate(resolve));
     expect(stream.destroyed).toBe(true);
   });

@@ -1,0 +1,175 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { print } from 'graphql';
+import { CreateSessionDocument } from '../generated/graphql';
+import { capturingLogger } from '../helpers/logs';
+import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+
+const MUTATION = {
+  query: print(CreateSessionDocument),
+  variables: { input: { customer: { personId: PERSON_ID } } },
+};
+
+/** Opens a raw TCP connection to the gateway at `url`, collecting what it answers. */
+async function rawClient(url: string) {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  await once(socket, 'connect');
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  socket.on('error', () => undefined);
+  const closed = once(socket, 'close');
+  return { socket, received: () => received, closed };
+}
+
+/** Resolves once `check` holds, polling; fails after `timeoutMs`. */
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('a caller that disconnects mid-request', () => {
+  const captured = capturingLogger();
+  const stack = useStack({ LOG_LEVEL: 'debug' }, { logger: captured.logger });
+  const entries = () => captured.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const ofRequest = (requestId: string) => entries().filter((e) => e.requestId === requestId);
+
+  beforeEach(() => captured.lines.splice(0));
+
+  afterEach(() => {
+    // Nothing an operator would page on: no warning, no error, no stack.
+    for (const entry of entries()) {
+      expect(entry.level).toBeLessThan(40);
+      expect(JSON.stringify(entry)).not.toMatch(/"err"|stack/);
+    }
+  });
+
+  it('while its body is read: one info line, no error', async () => {
+    const client = await rawClient(stack().url);
+    client.socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'X-Request-Id: gone-while-sending\r\nContent-Length: 1000\r\n\r\n{"query":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.socket.destroy();
+    await until(() => ofRequest('gone-while-sending').length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ofRequest('gone-while-sending')).toEqual([
+      expect.objectContaining({ level: 30, msg: 'caller disconnected before its answer' }),
+    ]);
+  });
+
+  it('while the upstream is called: no error, and the upstream call is abandoned', async () => {
+    stack().emulator.injectFault({ kind: 'hang' });
+    const leaving = new AbortController();
+    const call = fetch(stack().url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...AUTH, 'x-request-id': 'gone-waiting' },
+      body: JSON.stringify(MUTATION),
+      signal: leaving.signal,
+    }).catch(() => undefined);
+    await until(() => stack().emulator.requests.length === 1);
+    leaving.abort();
+    await call;
+    await until(() =>
+      ofRequest('gone-waiting').some((e) => /abandoned|disconnected/.test(String(e.msg))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ofRequest('gone-waiting').every((e) => e.level === 30)).toBe(true);
+  });
+});
+
+describe('HTTP server timeouts', () => {
+  const stack = useStack({
+    HTTP_HEADERS_TIMEOUT_MS: '300',
+    HTTP_REQUEST_TIMEOUT_MS: '600',
+    SYNCTERA_TIMEOUT_MS: '5000',
+  });
+
+  it('cut off a client that sends its headers too slowly (slow loris)', async () => {
+    const client = await rawClient(stack().url);
+    client.socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n');
+    const drip = setInterval(() => client.socket.write('X-Drip: 1\r\n'), 50);
+    const started = Date.now();
+    try {
+      await client.closed;
+    } finally {
+      clearInterval(drip);
+    }
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('cut off a client that sends its body too slowly', async () => {
+    const client = await rawClient(stack().url);
+    client.socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n',
+    );
+    const drip = setInterval(() => client.socket.write(' '), 50);
+    const started = Date.now();
+    try {
+      await client.closed;
+    } finally {
+      clearInterval(drip);
+    }
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  it('do not cut an answer that takes longer than the request timeout, once the request is in', async () => {
+    stack().emulator.injectFault({ kind: 'delay', ms: 1_200 });
+    const { status, body } = await postGraphQL(stack().url, MUTATION);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+  });
+
+  it('keep an idle connection open longer than Node’s default of 5 s', async () => {
+    const response = await fetch(stack().url.replace(/\/graphql$/, '/health'));
+    expect(response.headers.get('keep-alive')).toBe('timeout=75');
+  });
+});
+
+describe('SYNCTERA_MAX_CONNECTIONS', () => {
+  let upstream: Server;
+  let open = 0;
+  let peak = 0;
+  const hung: Socket[] = [];
+  beforeAll(async () => {
+    // An upstream that accepts every connection and never answers.
+    upstream = createServer(() => undefined);
+    upstream.on('connection', (socket: Socket) => {
+      open += 1;
+      peak = Math.max(peak, open);
+      hung.push(socket);
+      socket.on('close', () => (open -= 1));
+    });
+    upstream.listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+  });
+  afterAll(async () => {
+    for (const socket of hung) socket.destroy();
+    upstream.close();
+  });
+  const stack = useStack({
+    SYNCTERA_MAX_CONNECTIONS: '3',
+    SYNCTERA_TIMEOUT_MS: '500',
+    SYNCTERA_MAX_RETRIES: '0',
+    get SYNCTERA_BASE_URL() {
+      return `http://127.0.0.1:${(upstream.address() as { port: number }).port}/v0`;
+    },
+  });
+
+  it('caps the connections to a hung upstream; the callers beyond it get a contract error in time', async () => {
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => postGraphQL(stack().url, MUTATION)),
+    );
+    expect(peak).toBe(3);
+    expect(answers.map((a) => a.body.errors?.[0]?.extensions?.code)).toEqual(
+      answers.map(() => 'UPSTREAM_UNAVAILABLE'),
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
