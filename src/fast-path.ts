@@ -1,12 +1,17 @@
+/*
+ * Proven against @apollo/server 5.5 (package.json pins the minor). On an upgrade, re-prove it:
+ * run test/integration/fast-path.test.ts and fast-path.property.test.ts, and read what changed
+ * in Apollo's dist/cjs runHttpQuery.js, requestPipeline.js, errorNormalize.js and
+ * ApolloServer.js (executeHTTPGraphQLRequest, chooseContentTypeForSingleResultResponse,
+ * internalExecuteOperation) against this file, graphql-response.ts and prepared-mutations.ts.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLSchema } from 'graphql';
 import Negotiator from 'negotiator';
-import type { Context, ContextArgs } from './context';
-import { type ErrorFormatting, executionResultBody } from './graphql-response';
-import { endWithLength, JSON_CONTENT_TYPE } from './http';
+import type { Context } from './context';
+import { type ErrorFormatting, executionResponse } from './graphql-response';
+import { JSON_CONTENT_TYPE, writeHttpGraphQLResponse } from './http';
 import { isJsonObject } from './json-object';
-import { GRAPHQL_CACHE_CONTROL } from './plugins/no-store';
-import { REQUEST_ID_HEADER } from './plugins/request-id';
 import type { PreparedMutations } from './prepared-mutations';
 
 /** Options of {@link createFastPath}. */
@@ -14,16 +19,20 @@ export interface FastPathOptions {
   /** The schema Apollo Server serves (the same instance). */
   readonly schema: GraphQLSchema;
   readonly mutations: PreparedMutations;
-  readonly context: (args: ContextArgs) => Promise<Context>;
+  /** The `formatError` and stack setting Apollo Server is given (the same value). */
   readonly errors: ErrorFormatting;
 }
 
-/** Serves one request, or resolves false (having sent nothing) when Apollo Server must. */
+/**
+ * Serves one request, or resolves false (having sent nothing, and run no resolver) when Apollo
+ * Server must. `context` is the request's context, created at most once: when the fast path
+ * hands a request back, Apollo Server is given the same one.
+ */
 export type FastPath = (
   req: IncomingMessage,
   res: ServerResponse,
   body: unknown,
-  callerGone: AbortSignal,
+  context: () => Promise<Context>,
 ) => Promise<boolean>;
 
 /** A POST body the fast path serves: no batch, no `extensions` beyond an empty object. */
@@ -49,22 +58,21 @@ const MAX_ACCEPT_VALUES = 100;
 /**
  * The hot path of the mutation: a JSON POST of an already validated mutation document (see
  * {@link PreparedMutations}) is executed by graphql-js against Apollo Server's own schema and
- * context, and answered exactly as Apollo Server answers it — body, errors, `formatError`,
- * request id, `Cache-Control` — without the per-request work of Apollo's plugin pipeline, which
- * cost about a quarter of the gateway's CPU (README, Performance). Everything else is left to
- * Apollo Server: queries, GET, batches, non-empty `extensions` (persisted queries), an Accept
- * that Apollo would answer with
+ * context, and answered exactly as Apollo Server answers it (see {@link executionResponse})
+ * without the per-request work of Apollo's plugin pipeline, which cost about a quarter of the
+ * gateway's CPU (README, Performance). Everything else is left to Apollo Server: queries, GET,
+ * batches, non-empty `extensions` (persisted queries), an Accept that Apollo would answer with
  * another type, trace requests, and variables graphql-js refuses (it refuses them before any
  * resolver runs).
  */
-export function createFastPath({ schema, mutations, context, errors }: FastPathOptions): FastPath {
+export function createFastPath({ schema, mutations, errors }: FastPathOptions): FastPath {
   const acceptsJson = plainJsonDecisions();
-  return async (req, res, body, callerGone) => {
+  return async (req, res, body, context) => {
     const request = acceptsJson(req.headers.accept) ? plainRequest(req, body) : undefined;
     if (request === undefined) return false;
     const document = mutations.get(request.query, request.operationName);
     if (document === undefined) return false;
-    const contextValue = await context({ req, callerGone });
+    const contextValue = await context();
     const result = await execute({
       schema,
       document,
@@ -72,12 +80,10 @@ export function createFastPath({ schema, mutations, context, errors }: FastPathO
       variableValues: request.variables,
       operationName: request.operationName,
     });
+    // No data: graphql-js refused the variables before any resolver ran.
     if (!('data' in result)) return false;
-    res.statusCode = 200;
-    res.setHeader(REQUEST_ID_HEADER, contextValue.requestId);
-    res.setHeader('cache-control', GRAPHQL_CACHE_CONTROL);
-    res.setHeader('content-type', JSON_CONTENT_TYPE);
-    endWithLength(res, executionResultBody(result, contextValue.requestId, errors));
+    const { requestId } = contextValue;
+    await writeHttpGraphQLResponse(res, executionResponse(result, requestId, errors), requestId);
     return true;
   };
 }

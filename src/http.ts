@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { HttpServerConfig } from './config';
 import { isJsonObject } from './json-object';
 import { withRequestId } from './plugins/request-id';
@@ -159,7 +160,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `text` with the request id in each error, when it is a GraphQL response with errors. */
+/**
+ * `text` with the request id in each error, when it is a GraphQL response with errors that lack
+ * it (Apollo Server's refusals before its plugins run: CSRF, method, malformed request).
+ */
 function withRequestIdInErrors(text: string, requestId: string): string {
   let body: unknown;
   try {
@@ -168,5 +172,8 @@ function withRequestIdInErrors(text: string, requestId: string): string {
     return text;
   }
   if (!isJsonObject(body) || !Array.isArray(body.errors)) return text;
-  return JSON.stringify({ ...body, errors: withRequestId(body.errors, requestId) });
+  const errors = body.errors as GraphQLFormattedError[];
+  if (errors.every((error) => error.extensions?.requestId === requestId)) return text;
+  const newline = text.endsWith('\n') ? '\n' : '';
+  return `${JSON.stringify({ ...body, errors: withRequestId(errors, requestId) })}${newline}`;
 }

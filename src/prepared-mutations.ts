@@ -1,20 +1,19 @@
 import {
   type DocumentNode,
   getOperationAST,
+  GraphQLError,
   type GraphQLSchema,
   parse,
-  type ParseOptions,
   specifiedRules,
   validate,
   type ValidationRule,
 } from 'graphql';
+import type { OperationRules } from './operation-rules';
 
 /** Options of {@link PreparedMutations}. */
 export interface PreparedMutationsOptions {
-  /** The parser options Apollo Server is given (the token limit). */
-  readonly parseOptions: ParseOptions;
-  /** The validation rules Apollo Server is given, besides graphql-js's specified rules. */
-  readonly validationRules: readonly ValidationRule[];
+  /** The very rules Apollo Server is given. */
+  readonly rules: OperationRules;
   /** Most documents kept; the oldest is dropped beyond it. */
   readonly maxEntries?: number;
   /** Longest query text kept, in characters; longer ones are never prepared. */
@@ -28,8 +27,7 @@ const DEFAULT_MAX_QUERY_LENGTH = 20_000;
  * Mutation documents parsed and validated once, by query text, with the parser options and
  * validation rules Apollo Server applies. A query text that is not exactly one valid mutation
  * (for the given operation name) is remembered as such: it always goes to Apollo Server, which
- * answers queries and every kind of refusal. Apollo's extra rule when introspection is off
- * (no `__schema`/`__type`) needs no copy here: those fields exist only on the query type.
+ * answers queries and every kind of refusal.
  */
 export class PreparedMutations {
   private readonly documents = new Map<string, DocumentNode | null>();
@@ -41,7 +39,13 @@ export class PreparedMutations {
     private readonly schema: GraphQLSchema,
     private readonly options: PreparedMutationsOptions,
   ) {
-    this.rules = [...specifiedRules, ...options.validationRules];
+    const { rules } = options;
+    // Apollo's order: graphql-js's rules, its introspection rule, then the server's own.
+    this.rules = [
+      ...specifiedRules,
+      ...(rules.introspection ? [] : [noIntrospection]),
+      ...rules.validationRules,
+    ];
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.maxQueryLength = options.maxQueryLength ?? DEFAULT_MAX_QUERY_LENGTH;
   }
@@ -68,7 +72,7 @@ export class PreparedMutations {
   private prepare(query: string, operationName: string | undefined): DocumentNode | null {
     let document: DocumentNode;
     try {
-      document = parse(query, this.options.parseOptions);
+      document = parse(query, this.options.rules.parseOptions);
     } catch {
       return null;
     }
@@ -76,3 +80,16 @@ export class PreparedMutations {
     return getOperationAST(document, operationName)?.operation === 'mutation' ? document : null;
   }
 }
+
+/**
+ * Apollo Server's rule when introspection is off (not exported by it): `__schema` or `__type`
+ * anywhere in the document, even in an operation other than the mutation that would run, makes
+ * the whole document invalid. The message is never shown: such a document goes to Apollo.
+ */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(new GraphQLError('Introspection is off.', { nodes: node }));
+    }
+  },
+});

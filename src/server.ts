@@ -14,6 +14,7 @@ import { type Context, createContextFunction, requestIdOf } from './context';
 import { createCorsHandler } from './cors';
 import { createFastPath, type FastPath } from './fast-path';
 import { createFormatError } from './format-error';
+import type { ErrorFormatting } from './graphql-response';
 import {
   allowMethods,
   HttpError,
@@ -25,9 +26,9 @@ import {
   writeHttpGraphQLResponse,
 } from './http';
 import { createLogger, type Logger } from './logger';
-import { limitParseOptions, limitValidationRules } from './limits';
 import { landingPagePlugin } from './plugins/landing-page';
 import { noStorePlugin } from './plugins/no-store';
+import { type OperationRules, operationRules } from './operation-rules';
 import { REQUEST_ID_HEADER, requestIdPlugin } from './plugins/request-id';
 import { PreparedMutations } from './prepared-mutations';
 import { createSubgraphSchema } from './schema';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Overrides of the retry timing (tests use a zero backoff). */
   readonly retryPolicy?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  /** The schema to serve (with this module's context); defaults to {@link createSubgraphSchema}. */
+  readonly schema?: GraphQLSchema;
 }
 
 /** A started gateway: Apollo Server behind a Node HTTP server, not yet listening. */
@@ -95,13 +98,46 @@ export function createApolloServer({
   plugins = [],
   schema = createSubgraphSchema(),
 }: ApolloServerFactoryOptions): ApolloServer<Context> {
+  return apolloServer({
+    production,
+    schema,
+    logger,
+    plugins,
+    rules: operationRules(limits, { production }),
+    errors: errorFormatting(production, logger),
+  });
+}
+
+/** The error formatting of a server: the same value for Apollo Server and the fast path. */
+function errorFormatting(production: boolean, logger: Logger): ErrorFormatting {
+  return {
+    formatError: createFormatError({ production, logger }),
+    includeStacktrace: !production,
+  };
+}
+
+function apolloServer({
+  production,
+  schema,
+  logger,
+  plugins,
+  rules,
+  errors,
+}: {
+  readonly production: boolean;
+  readonly schema: GraphQLSchema;
+  readonly logger: Logger;
+  readonly plugins: readonly ApolloServerPlugin<Context>[];
+  readonly rules: OperationRules;
+  readonly errors: ErrorFormatting;
+}): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema,
-    parseOptions: limitParseOptions(limits),
-    validationRules: limitValidationRules(limits),
-    introspection: !production,
-    includeStacktraceInErrorResponses: !production,
-    formatError: createFormatError({ production, logger }),
+    parseOptions: rules.parseOptions,
+    validationRules: [...rules.validationRules],
+    introspection: rules.introspection,
+    includeStacktraceInErrorResponses: errors.includeStacktrace,
+    formatError: errors.formatError,
     logger,
     // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
     stopOnTerminationSignals: false,
@@ -129,12 +165,15 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
   const context = createContextFunction(upstream);
   const httpServer = createHttpServer(httpServerSettings(config.http));
-  const schema = createSubgraphSchema();
-  const apollo = createApolloServer({
+  const schema = options.schema ?? createSubgraphSchema();
+  const rules = operationRules(config.limits, { production: config.production });
+  const errors = errorFormatting(config.production, logger);
+  const apollo = apolloServer({
     production: config.production,
-    logger,
-    limits: config.limits,
     schema,
+    logger,
+    rules,
+    errors,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,
@@ -144,18 +183,7 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   });
   const cors = createCorsHandler(config.corsOrigins);
   const fastPath: FastPath | undefined = config.fastPath
-    ? createFastPath({
-        schema,
-        mutations: new PreparedMutations(schema, {
-          parseOptions: limitParseOptions(config.limits),
-          validationRules: limitValidationRules(config.limits),
-        }),
-        context,
-        errors: {
-          formatError: createFormatError({ production: config.production, logger }),
-          includeStacktrace: !config.production,
-        },
-      })
+    ? createFastPath({ schema, mutations: new PreparedMutations(schema, { rules }), errors })
     : undefined;
   let stopping = false;
   await apollo.start();
@@ -206,12 +234,14 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
       if (!res.writableFinished) callerGone.abort();
     });
     const body = await readJsonBody(req, config.limits.maxBodyBytes);
+    let contextValue: Promise<Context> | undefined;
+    const requestContext = () => (contextValue ??= context({ req, callerGone: callerGone.signal }));
     if (body !== undefined && fastPath !== undefined && !stopping) {
-      if (await fastPath(req, res, body, callerGone.signal)) return;
+      if (await fastPath(req, res, body, requestContext)) return;
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: toHttpGraphQLRequest(req, body),
-      context: () => context({ req, callerGone: callerGone.signal }),
+      context: requestContext,
     });
     await writeHttpGraphQLResponse(res, response, requestId);
   }

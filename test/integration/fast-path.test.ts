@@ -1,17 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../src/config';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { DEFAULT_OPERATION_LIMITS, loadConfig } from '../../src/config';
 import { createContextFunction } from '../../src/context';
-import { startEmulator, type Emulator } from '../../src/emulator';
+import { startEmulator, type Emulator, type EmulatorFault } from '../../src/emulator';
 import { createFastPath } from '../../src/fast-path';
 import { createFormatError } from '../../src/format-error';
 import { readJsonBody } from '../../src/http';
-import { limitParseOptions, limitValidationRules } from '../../src/limits';
 import { createLogger } from '../../src/logger';
+import { operationRules } from '../../src/operation-rules';
 import { PreparedMutations } from '../../src/prepared-mutations';
 import { createSubgraphSchema } from '../../src/schema';
 import { createUpstream } from '../../src/synctera/upstream';
-import { AUTH, BUSINESS_ID, PERSON_ID, type Stack, useStack } from '../helpers/stack';
+import { expectSameAnswers, useTwins } from '../helpers/fast-path';
+import { AUTH, BUSINESS_ID, PERSON_ID } from '../helpers/stack';
 
 const CREATE = `mutation Create($input: CreateDocumentVerificationSessionInput!) {
   createDocumentVerificationSession(input: $input) {
@@ -22,17 +25,34 @@ const CREATE = `mutation Create($input: CreateDocumentVerificationSessionInput!)
 const PERSON = { input: { customer: { personId: PERSON_ID }, documentType: 'PASSPORT' } };
 const HEADERS = { ...AUTH, 'x-request-id': 'fast-path-test' };
 
+type Mode = 'development' | 'production';
+
 /** One request, sent as is (body text, headers) to both gateways. */
 interface Case {
   readonly name: string;
   readonly body: unknown;
+  /** Besides `Content-Type: application/json`; default {@link HEADERS}, and no Accept. */
   readonly headers?: Record<string, string>;
-  /** Queued on the emulator before the request. */
-  readonly fault?: Parameters<Emulator['injectFault']>[0];
+  /** Applied by the emulator to every upstream call. */
+  readonly fault?: EmulatorFault;
+  /** Which path must serve it: the fast path, Apollo Server, or the fast path in one mode. */
+  readonly servedBy: 'fast path' | 'Apollo Server' | Mode;
 }
 
 const CASES: readonly Case[] = [
-  { name: 'a created session', body: { query: CREATE, variables: PERSON } },
+  { name: 'a created session', body: { query: CREATE, variables: PERSON }, servedBy: 'fast path' },
+  {
+    name: 'a created session, Accept: */*',
+    body: { query: CREATE, variables: PERSON },
+    headers: { ...HEADERS, accept: '*/*' },
+    servedBy: 'fast path',
+  },
+  {
+    name: 'no X-Request-Id and no Idempotency-Key (both generated)',
+    body: { query: CREATE, variables: PERSON },
+    headers: AUTH,
+    servedBy: 'fast path',
+  },
   {
     name: 'two aliased fields under one Idempotency-Key header',
     body: {
@@ -42,20 +62,38 @@ const CASES: readonly Case[] = [
       }`,
     },
     headers: { ...HEADERS, 'idempotency-key': 'fast-path-key' },
+    servedBy: 'fast path',
   },
   {
     name: 'an operation picked by operationName',
     body: {
-      query: `${CREATE}\nquery Other { languages { code } }`,
+      query: `${CREATE}\nquery Other { documentVerificationLanguages { code } }`,
       operationName: 'Create',
       variables: PERSON,
     },
+    servedBy: 'fast path',
   },
-  { name: 'no Authorization', body: { query: CREATE, variables: PERSON }, headers: {} },
+  {
+    name: 'an introspection query beside the mutation that runs',
+    body: {
+      query: `${CREATE}\nquery Other { __schema { queryType { name } } }`,
+      operationName: 'Create',
+      variables: PERSON,
+    },
+    // In production Apollo Server refuses the whole document.
+    servedBy: 'development',
+  },
+  {
+    name: 'no Authorization',
+    body: { query: CREATE, variables: PERSON },
+    headers: {},
+    servedBy: 'fast path',
+  },
   {
     name: 'an Idempotency-Key with a space',
     body: { query: CREATE, variables: PERSON },
     headers: { ...HEADERS, 'idempotency-key': 'has space' },
+    servedBy: 'fast path',
   },
   {
     name: 'upstream 404',
@@ -71,16 +109,19 @@ const CASES: readonly Case[] = [
       },
       headers: { 'content-type': 'application/problem+json' },
     },
+    servedBy: 'fast path',
   },
   {
     name: 'upstream 503',
     body: { query: CREATE, variables: PERSON },
     fault: { kind: 'respond', status: 503, body: { title: 'Unavailable', status: 503 } },
+    servedBy: 'fast path',
   },
   {
     name: 'an upstream 201 without a session',
     body: { query: CREATE, variables: PERSON },
     fault: { kind: 'respond', status: 201, body: { unexpected: true } },
+    servedBy: 'fast path',
   },
   {
     name: 'a null id through a variable inside a literal',
@@ -88,6 +129,7 @@ const CASES: readonly Case[] = [
       query: `mutation ($id: UUID) { createDocumentVerificationSession(input: { customer: { personId: $id } }) { idempotencyKey } }`,
       variables: { id: null },
     },
+    servedBy: 'fast path',
   },
   {
     name: 'two ids in the variables (@oneOf)',
@@ -95,27 +137,45 @@ const CASES: readonly Case[] = [
       query: CREATE,
       variables: { input: { customer: { personId: PERSON_ID, businessId: BUSINESS_ID } } },
     },
+    servedBy: 'Apollo Server',
   },
   {
     name: 'two ids in a literal (@oneOf)',
     body: {
       query: `mutation { createDocumentVerificationSession(input: { customer: { personId: "${PERSON_ID}", businessId: "${BUSINESS_ID}" } }) { idempotencyKey } }`,
     },
+    servedBy: 'Apollo Server',
   },
-  { name: 'a missing variable', body: { query: CREATE } },
+  { name: 'a missing variable', body: { query: CREATE }, servedBy: 'Apollo Server' },
+  {
+    name: 'a missing variable and no X-Request-Id (one generated, once)',
+    body: { query: CREATE },
+    headers: AUTH,
+    servedBy: 'Apollo Server',
+  },
   {
     name: 'an unknown operationName',
     body: { query: CREATE, variables: PERSON, operationName: 'Nope' },
+    servedBy: 'Apollo Server',
   },
-  { name: 'a syntax error', body: { query: 'mutation {' } },
+  { name: 'a syntax error', body: { query: 'mutation {' }, servedBy: 'Apollo Server' },
   {
     name: 'six session fields (over the limit)',
     body: {
       query: `mutation { ${Array.from({ length: 6 }, (_, i) => `f${i}: createDocumentVerificationSession(input: { customer: { personId: "${PERSON_ID}" } }) { idempotencyKey }`).join(' ')} }`,
     },
+    servedBy: 'Apollo Server',
   },
-  { name: 'a query', body: { query: '{ languages { language code name } }' } },
-  { name: 'empty extensions', body: { query: CREATE, variables: PERSON, extensions: {} } },
+  {
+    name: 'a query',
+    body: { query: '{ documentVerificationLanguages { language code name } }' },
+    servedBy: 'Apollo Server',
+  },
+  {
+    name: 'empty extensions',
+    body: { query: CREATE, variables: PERSON, extensions: {} },
+    servedBy: 'fast path',
+  },
   {
     name: 'a persisted-query extension',
     body: {
@@ -123,76 +183,123 @@ const CASES: readonly Case[] = [
       variables: PERSON,
       extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } },
     },
+    servedBy: 'Apollo Server',
   },
-  { name: 'a batch', body: [{ query: CREATE, variables: PERSON }] },
+  { name: 'a batch', body: [{ query: CREATE, variables: PERSON }], servedBy: 'Apollo Server' },
   {
     name: "Apollo Router's Accept",
     body: { query: CREATE, variables: PERSON },
     headers: { ...HEADERS, accept: 'application/json, application/graphql-response+json' },
+    servedBy: 'fast path',
   },
   {
     name: 'Accept: application/graphql-response+json',
     body: { query: CREATE, variables: { input: { customer: {} } } },
     headers: { ...HEADERS, accept: 'application/graphql-response+json' },
+    servedBy: 'Apollo Server',
   },
 ];
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
-/** What may differ between two gateways: generated ids, emulator ports, stack frames. */
-function comparable(value: unknown): unknown {
-  if (typeof value === 'string') {
-    return value.replace(UUID, '<uuid>').replace(/127\.0\.0\.1:\d+/g, '<emulator>');
-  }
-  if (Array.isArray(value)) return value.map(comparable);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, entry]) => [
-        key,
-        key === 'stacktrace' ? Array.isArray(entry) && entry.length > 0 : comparable(entry),
-      ]),
-    );
-  }
-  return value;
+/** Whether the fast path must serve `testCase` in `mode`. */
+function servedByFastPath({ servedBy }: Case, mode: Mode): boolean {
+  return servedBy === 'fast path' || servedBy === mode;
 }
 
-async function send(stack: Stack, { body, headers = HEADERS, fault }: Case) {
-  if (fault !== undefined) stack.emulator.injectFault(fault, 3);
-  const response = await fetch(stack.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    cacheControl: response.headers.get('cache-control'),
-    requestId: response.headers.get('x-request-id')?.replace(UUID, '<uuid>'),
-    finalNewline: text.endsWith('\n'),
-    body: comparable(JSON.parse(text)),
-    upstreamCalls: stack.emulator.requests.length,
-  };
-}
-
-describe.each([
+describe.each<[Mode, Record<string, string>]>([
   ['development', {}],
   ['production', { NODE_ENV: 'production' }],
-])('the fast path answers exactly as Apollo Server (%s)', (_mode, env) => {
-  const settings = { SYNCTERA_MAX_RETRIES: '0', ...env };
-  const fast = useStack(settings);
-  const apollo = useStack({ ...settings, GRAPHQL_FAST_PATH: 'off' });
+])('the fast path answers exactly as Apollo Server (%s)', (mode, env) => {
+  const twins = useTwins(env);
 
   it.each(CASES.map((testCase) => [testCase.name, testCase] as const))(
     '%s',
     async (_name, testCase) => {
-      const [fastAnswer, apolloAnswer] = [
-        await send(fast(), testCase),
-        await send(apollo(), testCase),
-      ];
-      expect(fastAnswer).toEqual(apolloAnswer);
+      const exchange = await twins().exchange(
+        {
+          body: JSON.stringify(testCase.body),
+          headers: { 'content-type': 'application/json', ...(testCase.headers ?? HEADERS) },
+        },
+        testCase.fault,
+      );
+      expectSameAnswers(exchange);
+      expect(exchange.servedByFastPath).toBe(servedByFastPath(testCase, mode));
     },
   );
+});
+
+/**
+ * Answers this project's schema never gives, but a schema served by `createServer` may: an error
+ * whose `extensions.http` sets the status and headers, and a `formatError` that throws (here the
+ * logger it calls for an unexpected error).
+ */
+describe.each<[Mode, Record<string, string>]>([
+  ['development', {}],
+  ['production', { NODE_ENV: 'production' }],
+])('the fast path answers as Apollo Server where this schema never errs so (%s)', (mode, env) => {
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: { ok: { type: GraphQLString, resolve: () => 'ok' } },
+    }),
+    mutation: new GraphQLObjectType({
+      name: 'Mutation',
+      fields: {
+        limited: {
+          type: GraphQLString,
+          resolve: () => {
+            throw new GraphQLError('Slow down.', {
+              extensions: {
+                code: 'RATE_LIMITED',
+                http: {
+                  status: 429,
+                  headers: new HeaderMap([
+                    ['Retry-After', '7'],
+                    ['cache-control', 'private'],
+                  ]),
+                },
+              },
+            });
+          },
+        },
+        broken: {
+          type: GraphQLString,
+          resolve: () => {
+            throw new Error('Something unexpected.');
+          },
+        },
+        fine: { type: GraphQLString, resolve: () => 'fine' },
+      },
+    }),
+  });
+  const logger = createLogger('silent');
+  logger.error = () => {
+    throw new Error('The log is full.');
+  };
+  const twins = useTwins(env, { schema, logger });
+  const post = (query: string) =>
+    twins().exchange({
+      body: JSON.stringify({ query }),
+      headers: { 'content-type': 'application/json', 'x-request-id': 'unusual-errors' },
+    });
+
+  it("takes the status and headers of an error's extensions.http, which the body drops", async () => {
+    const exchange = await post('mutation { fine limited }');
+    expectSameAnswers(exchange);
+    expect(exchange.servedByFastPath).toBe(true);
+    expect(exchange.fast.status).toBe(429);
+    expect(exchange.fast.headers).toContain('retry-after: 7');
+    expect(exchange.fast.body).not.toContain('"http"');
+  });
+
+  it('answers as Apollo Server when formatError throws', async () => {
+    const exchange = await post('mutation { fine broken }');
+    expect(exchange.servedByFastPath).toBe(true);
+    expectSameAnswers(exchange);
+    // Outside production Apollo shows the error formatError threw instead of the one it got.
+    expect(JSON.parse(exchange.fast.body).errors[0].message).toBe(
+      mode === 'production' ? 'Internal server error' : 'The log is full.',
+    );
+  });
 });
 
 /** A server that answers only through the fast path, and records whether it took each request. */
@@ -201,13 +308,12 @@ async function startFastPathOnly(emulator: Emulator) {
   const logger = createLogger('silent');
   const schema = createSubgraphSchema();
   const upstream = createUpstream(config.upstream, emulator.url, logger);
+  const context = createContextFunction(upstream);
   const fastPath = createFastPath({
     schema,
     mutations: new PreparedMutations(schema, {
-      parseOptions: limitParseOptions(config.limits),
-      validationRules: limitValidationRules(config.limits),
+      rules: operationRules(config.limits, { production: false }),
     }),
-    context: createContextFunction(upstream),
     errors: {
       formatError: createFormatError({ production: false, logger }),
       includeStacktrace: true,
@@ -217,7 +323,7 @@ async function startFastPathOnly(emulator: Emulator) {
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const body = await readJsonBody(req, 1 << 20);
-      const handled = await fastPath(req, res, body, new AbortController().signal);
+      const handled = await fastPath(req, res, body, () => context({ req }));
       taken.push(handled);
       if (!handled) {
         // Nothing may have been sent: Apollo Server still has to answer.
@@ -283,7 +389,7 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
   });
 
   it.each<[string, unknown, Record<string, string>]>([
-    ['a query', { query: '{ languages { code } }' }, {}],
+    ['a query', { query: '{ documentVerificationLanguages { code } }' }, {}],
     ['a syntax error', { query: 'mutation {' }, {}],
     [
       'an invalid mutation',
@@ -322,8 +428,7 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
 
   it('parses and validates a document once, then reuses it', async () => {
     const prepared = new PreparedMutations(createSubgraphSchema(), {
-      parseOptions: {},
-      validationRules: [],
+      rules: ANY_OPERATION,
       maxEntries: 2,
     });
     const first = prepared.get(CREATE, undefined);
@@ -332,19 +437,29 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
     expect(prepared.get(CREATE, 'Create')).toBeDefined();
     expect(prepared.get(CREATE, 'Create')).not.toBe(first);
     // A third document drops the oldest.
-    expect(prepared.get('{ languages { code } }', undefined)).toBeUndefined();
+    expect(prepared.get('{ documentVerificationLanguages { code } }', undefined)).toBeUndefined();
     expect(prepared.get(CREATE, undefined)).not.toBe(first);
   });
 
   it('keys documents so that a name and a query never pass for another pair', () => {
-    const prepared = new PreparedMutations(createSubgraphSchema(), {
-      parseOptions: {},
-      validationRules: [],
-    });
+    const prepared = new PreparedMutations(createSubgraphSchema(), { rules: ANY_OPERATION });
     const named = `mutation A { createDocumentVerificationSession(input: { customer: { personId: "${PERSON_ID}" } }) { idempotencyKey } }`;
     expect(prepared.get(named, 'A')).toBeDefined();
     expect(prepared.get(`1:A:${named}`, undefined)).toBeUndefined();
     expect(prepared.get(`#x\n${named}`, 'A')).toBeDefined();
     expect(prepared.get(named, 'A\n#x')).toBeUndefined();
   });
+
+  it('leaves a document with __schema or __type anywhere when introspection is off', () => {
+    const document = `${CREATE}\nquery Other { __type(name: "Query") { name } }`;
+    const prepared = (production: boolean) =>
+      new PreparedMutations(createSubgraphSchema(), {
+        rules: operationRules(DEFAULT_OPERATION_LIMITS, { production }),
+      }).get(document, 'Create');
+    expect(prepared(false)).toBeDefined();
+    expect(prepared(true)).toBeUndefined();
+  });
 });
+
+/** Rules that let any valid document through. */
+const ANY_OPERATION = { parseOptions: {}, validationRules: [], introspection: true };

@@ -1,0 +1,30 @@
+import type { ParseOptions, ValidationRule } from 'graphql';
+import type { OperationLimits } from './config';
+import { limitParseOptions, limitValidationRules } from './limits';
+
+/**
+ * What a document must pass before it runs, built once per server and handed both to Apollo
+ * Server and to the fast path, so that the two can never parse or validate differently.
+ */
+export interface OperationRules {
+  readonly parseOptions: ParseOptions;
+  /** Validation rules besides graphql-js's specified rules. */
+  readonly validationRules: readonly ValidationRule[];
+  /**
+   * Whether introspection is served. When it is not, Apollo Server adds a rule of its own that
+   * refuses `__schema` and `__type` anywhere in the document, in any of its operations.
+   */
+  readonly introspection: boolean;
+}
+
+/** The rules of a server with these limits; introspection is off in production. */
+export function operationRules(
+  limits: OperationLimits,
+  { production }: { readonly production: boolean },
+): OperationRules {
+  return Object.freeze({
+    parseOptions: limitParseOptions(limits),
+    validationRules: Object.freeze(limitValidationRules(limits)),
+    introspection: !production,
+  });
+}
