@@ -1,4 +1,11 @@
-import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import {
+  type IncomingMessage,
+  type ServerOptions,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { HttpServerConfig } from './config';
@@ -113,6 +120,50 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.statusCode = status;
   res.setHeader('content-type', JSON_CONTENT_TYPE);
   endWithLength(res, JSON.stringify(body));
+}
+
+/** Node's refusals before a request exists: what each is answered with. */
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; message: string }>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    message:
+      'The request took too long to arrive (limits set by HTTP_HEADERS_TIMEOUT_MS and HTTP_REQUEST_TIMEOUT_MS).',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    message: 'The request headers are too large.',
+  },
+};
+
+/**
+ * Answers a connection whose request Node could not take (timed out, malformed, headers too
+ * large) as every other refusal is answered: a JSON error with its code and a request id, in the
+ * body and the `X-Request-Id` header; then the connection closes. Node's own answer has neither.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset, or an answer already under way on this connection (Node's own check, on its
+  // private `_httpMessage`): nothing more can be written.
+  const answer = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answer?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const { status, message } = CLIENT_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    message: 'The request is not valid HTTP.',
+  };
+  const requestId = randomUUID();
+  const body = JSON.stringify({
+    errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId } }],
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      `content-type: ${JSON_CONTENT_TYPE}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: ${requestId}\r\n` +
+      'connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 /** Sends one error, shaped as GraphQL errors are, with its code and the request id. */

@@ -17,6 +17,7 @@ import { createFormatError } from './format-error';
 import type { ErrorFormatting } from './graphql-response';
 import {
   allowMethods,
+  answerClientError,
   HttpError,
   httpServerSettings,
   readJsonBody,
@@ -188,6 +189,7 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   let stopping = false;
   await apollo.start();
 
+  httpServer.on('clientError', answerClientError);
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);

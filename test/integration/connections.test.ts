@@ -31,6 +31,19 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   }
 }
 
+/** A raw HTTP answer that refuses with `status`: a JSON error with code and request id. */
+function expectRefusal(raw: string, status: number, message: RegExp): void {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+  const requestId = /^x-request-id: (\S+)$/im.exec(head)?.[1];
+  expect(requestId).toBeDefined();
+  const parsed = JSON.parse(body) as {
+    errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+  };
+  expect(parsed.errors[0]?.message).toMatch(message);
+  expect(parsed.errors[0]?.extensions).toEqual({ code: 'BAD_REQUEST', requestId });
+}
+
 describe('a caller that disconnects mid-request', () => {
   const captured = capturingLogger();
   const stack = useStack({ LOG_LEVEL: 'debug' }, { logger: captured.logger });
@@ -100,7 +113,21 @@ describe('HTTP server timeouts', () => {
       clearInterval(drip);
     }
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expectRefusal(client.received(), 408, /too long to arrive/);
+  });
+
+  it('answer a malformed request, or one with oversized headers, as every refusal: JSON, code, request id', async () => {
+    const malformed = await rawClient(stack().url);
+    malformed.socket.write('NOT HTTP AT ALL\r\n\r\n');
+    await malformed.closed;
+    expectRefusal(malformed.received(), 400, /not valid HTTP/);
+
+    const oversized = await rawClient(stack().url);
+    oversized.socket.write(
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    await oversized.closed;
+    expectRefusal(oversized.received(), 431, /headers are too large/);
   });
 
   it('cut off a client that sends its body too slowly', async () => {
