@@ -4,7 +4,6 @@ import type { Dispatcher } from 'undici';
 import type { UpstreamAuthorization } from '../auth';
 import {
   errorFromUpstreamStatus,
-  type UpstreamProblem,
   IdempotencyConflictError,
   UnauthenticatedError,
   UpstreamBadResponseError,
@@ -19,7 +18,9 @@ import {
   retryReason,
   type RetryPolicy,
 } from './retry-policy';
+import { CredentialScanner } from './credentials';
 import { exchange } from './exchange';
+import { quotable } from './upstream-text';
 import {
   InvalidUpstreamAnswer,
   type SessionRequestBody,
@@ -30,6 +31,9 @@ import {
 
 /** Largest upstream body read; a real session answer is a few hundred bytes. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** Longest upstream `X-Request-Id` passed on. */
+const MAX_UPSTREAM_REQUEST_ID = 200;
 
 /** What one data source needs; shared parts (pool, policy, logger) are created once per server. */
 export interface SyncteraClientOptions {
@@ -51,6 +55,8 @@ export interface SyncteraClientOptions {
 
 interface SessionCall {
   readonly authorization: string;
+  /** The credential inside `authorization`, to keep out of everything the upstream sends back. */
+  readonly credential: CredentialScanner;
   readonly idempotencyKey: string;
   readonly body: SessionRequestBody;
   readonly json: string;
@@ -62,6 +68,7 @@ interface SessionCall {
  */
 export class SyncteraClient {
   private readonly bodiesByKey = new Map<string, string>();
+  private credential: CredentialScanner | undefined;
   private readonly loader = new DataLoader<
     SessionCall,
     CreateDocumentVerificationSessionPayload,
@@ -79,6 +86,7 @@ export class SyncteraClient {
   ): Promise<CreateDocumentVerificationSessionPayload> {
     const { authorization } = this.options;
     if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
+    this.credential ??= new CredentialScanner(authorization.credential);
     const body = toSessionRequestBody(input);
     const json = JSON.stringify(body);
     const earlier = this.bodiesByKey.get(idempotencyKey);
@@ -88,7 +96,13 @@ export class SyncteraClient {
       );
     }
     this.bodiesByKey.set(idempotencyKey, json);
-    return this.loader.load({ authorization: authorization.header, idempotencyKey, body, json });
+    return this.loader.load({
+      authorization: authorization.header,
+      credential: this.credential,
+      idempotencyKey,
+      body,
+      json,
+    });
   }
 
   /**
@@ -155,6 +169,7 @@ export class SyncteraClient {
         },
         { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES, signal: callerGone },
       );
+      const upstreamRequestId = headerValue(answer.headers['x-request-id']);
       return {
         outcome: {
           kind: 'response',
@@ -162,13 +177,16 @@ export class SyncteraClient {
           retryAfter: headerValue(answer.headers['retry-after']),
         },
         text: answer.text,
-        upstreamRequestId: headerValue(answer.headers['x-request-id']) ?? null,
+        upstreamRequestId:
+          upstreamRequestId === undefined
+            ? null
+            : quotable(upstreamRequestId, call.credential, MAX_UPSTREAM_REQUEST_ID) || null,
       };
     } catch (error) {
       return {
         outcome: { kind: 'network-error' },
         upstreamRequestId: null,
-        failure: describeFailure(error, timeoutMs),
+        failure: quotable(describeFailure(error, timeoutMs), call.credential),
       };
     }
   }
@@ -187,7 +205,7 @@ export class SyncteraClient {
     }
     const { text, upstreamRequestId: requestId } = result;
     if (outcome.status < 200 || outcome.status > 299) {
-      const problem = withoutSecret(toUpstreamProblem(text ?? ''), call.authorization);
+      const problem = toUpstreamProblem(text ?? '', call.credential);
       throw errorFromUpstreamStatus(outcome.status, problem, requestId);
     }
     try {
@@ -197,7 +215,7 @@ export class SyncteraClient {
         );
       }
       return {
-        session: toDocumentVerificationSession(text, call.body),
+        session: toDocumentVerificationSession(text, call.body, call.credential),
         idempotencyKey: call.idempotencyKey,
       };
     } catch (error) {
@@ -218,15 +236,8 @@ interface AttemptResult {
   /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
   readonly text?: string;
   readonly upstreamRequestId: string | null;
-  /** Why there was no answer. */
+  /** Why there was no answer (quotable: the credential redacted). */
   readonly failure?: string;
-}
-
-/** The problem with any echo of the credential (the token after "Bearer ") blanked out. */
-function withoutSecret(problem: UpstreamProblem, authorization: string): UpstreamProblem {
-  const secret = authorization.replace(/^Bearer +/i, '');
-  const clean = (text: string | null) => text?.split(secret).join('[redacted]') ?? null;
-  return { type: clean(problem.type), code: clean(problem.code), detail: clean(problem.detail) };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -8,6 +8,8 @@ import type { DocumentVerificationSession } from '../verification/document-verif
 import { SessionState } from '../verification/enums.type';
 import { languageCode, type LanguageCode } from '../verification/language';
 import { isJsonObject } from '../json-object';
+import type { CredentialScanner } from './credentials';
+import { quotable } from './upstream-text';
 
 /** The JSON body of the upstream POST, in snake_case. */
 export interface SessionRequestBody {
@@ -50,13 +52,18 @@ export class InvalidUpstreamAnswer extends Error {
 
 const SESSION_STATES = new Set<string>(Object.values(SessionState));
 
+/** Longest unknown session state quoted in an error. */
+const MAX_QUOTED_STATE = 40;
+
 /**
  * Validates a 2xx body and maps it to the GraphQL session. The customer is the one the upstream
- * answered for; when the answer names none, the one that was asked for.
+ * answered for; when the answer names none, the one that was asked for. An answer that would
+ * hand back any part of the `credential` it was sent is refused, without quoting it.
  */
 export function toDocumentVerificationSession(
   bodyText: string,
   requested: SessionRequestBody,
+  credential: CredentialScanner,
 ): DocumentVerificationSession {
   const body = parseJsonObject(bodyText);
   if (body === undefined) {
@@ -71,19 +78,30 @@ export function toDocumentVerificationSession(
   }
   if (typeof body.state !== 'string' || !SESSION_STATES.has(body.state)) {
     throw new InvalidUpstreamAnswer(
-      `Synctera answered with a session state this gateway does not know: ${JSON.stringify(body.state)}.`,
+      typeof body.state === 'string'
+        ? `Synctera answered with a session state this gateway does not know: ${JSON.stringify(quotable(body.state, credential, MAX_QUOTED_STATE))}.`
+        : 'Synctera answered without a session state.',
     );
   }
   if (body.id !== undefined && body.id !== null && typeof body.id !== 'string') {
     throw new InvalidUpstreamAnswer('Synctera answered with a session id that is not a string.');
   }
-  return {
+  const session: DocumentVerificationSession = {
     id: body.id ?? null,
     sessionId,
     state: body.state as SessionState,
     url: body.url,
     customer: answeredCustomer(body, requested),
   };
+  // The URL scalar returns the normalised href, which can join what the raw text kept apart.
+  const returned = [sessionId, session.id, session.state, session.customer.id, body.url];
+  returned.push(new URL(body.url).href);
+  if (returned.some((text) => text !== null && credential.appearsIn(text))) {
+    throw new InvalidUpstreamAnswer(
+      'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
+    );
+  }
+  return session;
 }
 
 function answeredCustomer(
@@ -111,17 +129,17 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
   return value;
 }
 
-/** Longest upstream text passed on (a `detail` becomes a client-facing message). */
-export const MAX_PROBLEM_TEXT = 500;
-
 /**
- * Reads the safe parts of an RFC 7807 problem body, each cut to {@link MAX_PROBLEM_TEXT}
- * characters; anything else yields empty fields.
+ * Reads the parts of an RFC 7807 problem body that are passed on, each made {@link quotable}
+ * (the `credential` redacted, then capped); anything else yields empty fields.
  */
-export function toUpstreamProblem(bodyText: string): UpstreamProblem {
+export function toUpstreamProblem(
+  bodyText: string,
+  credential: CredentialScanner,
+): UpstreamProblem {
   const body = parseJsonObject(bodyText) ?? {};
   const text = (value: unknown) =>
-    typeof value === 'string' && value !== '' ? value.slice(0, MAX_PROBLEM_TEXT) : null;
+    typeof value === 'string' ? quotable(value, credential) || null : null;
   return { type: text(body.type), code: text(body.code), detail: text(body.detail) };
 }
 

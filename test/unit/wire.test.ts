@@ -1,9 +1,10 @@
 import { BadUserInputError, ContractError } from '../../src/errors';
+import { CredentialScanner } from '../../src/synctera/credentials';
+import { MAX_UPSTREAM_TEXT } from '../../src/synctera/upstream-text';
 import {
-  MAX_PROBLEM_TEXT,
   InvalidUpstreamAnswer,
   type SessionRequestBody,
-  toDocumentVerificationSession,
+  toDocumentVerificationSession as toSessionWith,
   toSessionRequestBody,
   toUpstreamProblem,
 } from '../../src/synctera/wire';
@@ -103,6 +104,13 @@ describe('toSessionRequestBody', () => {
     expect(error.message).toMatch(/personId/);
   });
 });
+
+const CREDENTIAL = new CredentialScanner('wire-test-credential-0123');
+
+/** The mapping, for an upstream call that was sent {@link CREDENTIAL}. */
+function toDocumentVerificationSession(bodyText: string, requested: SessionRequestBody) {
+  return toSessionWith(bodyText, requested, CREDENTIAL);
+}
 
 const PERSON_REQUEST: SessionRequestBody = { person_id: PERSON_ID };
 const BUSINESS_REQUEST: SessionRequestBody = { business_id: BUSINESS_ID };
@@ -241,12 +249,14 @@ describe('toDocumentVerificationSession', () => {
 });
 
 describe('toUpstreamProblem', () => {
-  it('cuts each passed-on text to MAX_PROBLEM_TEXT characters', () => {
-    const long = 'd'.repeat(MAX_PROBLEM_TEXT + 100);
-    const problem = toUpstreamProblem(JSON.stringify({ type: long, code: long, detail: long }));
-    expect(problem.detail).toHaveLength(MAX_PROBLEM_TEXT);
-    expect(problem.type).toHaveLength(MAX_PROBLEM_TEXT);
-    expect(problem.code).toHaveLength(MAX_PROBLEM_TEXT);
+  it('cuts each passed-on text to MAX_UPSTREAM_TEXT characters, marking the cut', () => {
+    const long = 'd'.repeat(MAX_UPSTREAM_TEXT + 100);
+    const problem = toUpstreamProblem(
+      JSON.stringify({ type: long, code: long, detail: long }),
+      CREDENTIAL,
+    );
+    const cut = `${'d'.repeat(MAX_UPSTREAM_TEXT - 1)}…`;
+    expect(problem).toStrictEqual({ type: cut, code: cut, detail: cut });
   });
 
   it('extracts type, code and detail from an RFC 7807 body', () => {
@@ -257,7 +267,7 @@ describe('toUpstreamProblem', () => {
       detail: 'person_id: not a valid UUID',
       code: 'BAD_REQUEST_BODY',
     });
-    expect(toUpstreamProblem(body)).toStrictEqual({
+    expect(toUpstreamProblem(body, CREDENTIAL)).toStrictEqual({
       type: 'https://dev.synctera.com/errors/bad-request-body',
       code: 'BAD_REQUEST_BODY',
       detail: 'person_id: not a valid UUID',
@@ -266,9 +276,9 @@ describe('toUpstreamProblem', () => {
 
   it('yields null for absent, empty or non-string fields', () => {
     expect(
-      toUpstreamProblem(JSON.stringify({ type: '', code: 42, detail: { x: 1 } })),
+      toUpstreamProblem(JSON.stringify({ type: '', code: 42, detail: { x: 1 } }), CREDENTIAL),
     ).toStrictEqual({ type: null, code: null, detail: null });
-    expect(toUpstreamProblem(JSON.stringify({ detail: 'only detail' }))).toStrictEqual({
+    expect(toUpstreamProblem(JSON.stringify({ detail: 'only detail' }), CREDENTIAL)).toStrictEqual({
       type: null,
       code: null,
       detail: 'only detail',
@@ -278,7 +288,11 @@ describe('toUpstreamProblem', () => {
   it.each(['', 'Internal Server Error', '<html></html>', 'null', '[1,2]', '"text"', '{broken'])(
     'yields nulls for the unreadable body %j',
     (bodyText) => {
-      expect(toUpstreamProblem(bodyText)).toStrictEqual({ type: null, code: null, detail: null });
+      expect(toUpstreamProblem(bodyText, CREDENTIAL)).toStrictEqual({
+        type: null,
+        code: null,
+        detail: null,
+      });
     },
   );
 });
