@@ -21,8 +21,8 @@ export interface SessionRequestBody {
 }
 
 /**
- * Builds the upstream body. `@oneOf` has already refused zero or two ids; this check stays as
- * defence in depth so no code path can send an ambiguous customer upstream.
+ * Builds the upstream body, ids in canonical form. `@oneOf` has already refused zero or two ids;
+ * this check stays as defence in depth so no code path can send an ambiguous customer upstream.
  */
 export function toSessionRequestBody(
   input: CreateDocumentVerificationSessionInput,
@@ -38,11 +38,28 @@ export function toSessionRequestBody(
     );
   }
   return {
-    ...(hasPerson ? { person_id: personId } : { business_id: businessId as string }),
+    ...(hasPerson
+      ? { person_id: canonicalUuid(personId, 'personId') }
+      : { business_id: canonicalUuid(businessId as string, 'businessId') }),
     ...(input.documentType ? { document_type: input.documentType } : {}),
     ...(input.language ? { language: languageCode(input.language) } : {}),
     ...(typeof input.sendSms === 'boolean' ? { send_sms: input.sendSms } : {}),
   };
+}
+
+const UUID_SPELLING =
+  /^(?:urn:uuid:)?\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/**
+ * The UUID in lower case, hyphenated, without braces or `urn:uuid:`: the UUID scalar accepts
+ * other spellings (upper case, `{…}`, even a lone closing brace) and passes them on as written.
+ */
+function canonicalUuid(id: string, field: string): string {
+  const match = UUID_SPELLING.exec(id);
+  if (match?.[1] === undefined) {
+    throw new BadUserInputError(`input.customer.${field} must be a UUID (8-4-4-4-12 hex digits).`);
+  }
+  return match[1].toLowerCase();
 }
 
 /** A 2xx answer that breaks the contract; the data source turns it into UPSTREAM_BAD_RESPONSE. */

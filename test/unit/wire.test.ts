@@ -91,6 +91,35 @@ describe('toSessionRequestBody', () => {
   );
 
   it.each([
+    ['upper case', PERSON_ID.toUpperCase()],
+    ['braces', `{${PERSON_ID}}`],
+    ['upper case in braces', `{${PERSON_ID.toUpperCase()}}`],
+    ['a lone closing brace (the UUID scalar passes it on)', `${PERSON_ID}}`],
+    ['a urn:uuid: prefix', `urn:uuid:${PERSON_ID}`],
+    ['an upper-case URN', `URN:UUID:${PERSON_ID.toUpperCase()}`],
+  ])('sends a person id written in %s in canonical form', (_label, personId) => {
+    expect(toSessionRequestBody(input({ customer: { personId } }))).toStrictEqual({
+      person_id: PERSON_ID,
+    });
+  });
+
+  it('sends a business id in canonical form', () => {
+    const businessId = `{${BUSINESS_ID.toUpperCase()}}`;
+    expect(toSessionRequestBody(input({ customer: { personId: null, businessId } }))).toStrictEqual(
+      { business_id: BUSINESS_ID },
+    );
+  });
+
+  it.each(['not-a-uuid', `${PERSON_ID}0`, `{{${PERSON_ID}}}`, PERSON_ID.replaceAll('-', '')])(
+    'refuses the id %j, which the UUID scalar would not have let through, as BAD_USER_INPUT',
+    (personId) => {
+      expect(
+        refusal(() => toSessionRequestBody(input({ customer: { personId } }))).message,
+      ).toMatch(/personId must be a UUID/);
+    },
+  );
+
+  it.each([
     ['both ids', { personId: PERSON_ID, businessId: BUSINESS_ID }, 'both'],
     ['no ids', {}, 'neither'],
     ['two nulls', { personId: null, businessId: null }, 'neither'],
@@ -233,6 +262,33 @@ describe('toDocumentVerificationSession', () => {
     ['an object id', answer({ id: { value: 'x' } })],
   ])('throws InvalidUpstreamAnswer for %s', (_label, bodyText) => {
     expect(invalid(bodyText)).toThrow(InvalidUpstreamAnswer);
+  });
+
+  const echo = 'wire-test-CREDENTIAL';
+  it.each([
+    ['session_id', { session_id: `sess_${echo}` }, []],
+    ['url', { url: `https://verify.example.com/s/${encodeURIComponent(echo)}` }, []],
+    // The URL parser drops tabs and newlines: the href joins what they kept apart.
+    ['url, once parsed', { url: 'https://verify.example.com/s/wire-te\nst-cre\tdential' }, []],
+    ['id', { id: echo.toUpperCase() }, []],
+    ['person_id', { person_id: echo }, []],
+    ['business_id', { business_id: Buffer.from(echo).toString('base64') }, ['person_id']],
+  ])(
+    'refuses an answer whose %s repeats the credential, without quoting it',
+    (_field, fields, drop) => {
+      const run = invalid(answer(fields, drop));
+      expect(run).toThrow(InvalidUpstreamAnswer);
+      expect(run).toThrow(/repeats part of the credentials/);
+      expect(run).not.toThrow(/wire-test|credential-0/i);
+    },
+  );
+
+  it('quotes an unknown state redacted and cut short', () => {
+    expect(invalid(answer({ state: 'EXPIRED' }))).toThrow(/does not know: "EXPIRED"\.$/);
+    expect(invalid(answer({ state: `X ${echo}-0123\u0000${'Y'.repeat(80)}` }))).toThrow(
+      /does not know: "X \[redacted\] Y+…"\.$/,
+    );
+    expect(invalid(answer({ state: 7 }))).toThrow('Synctera answered without a session state.');
   });
 
   it('names the error InvalidUpstreamAnswer and keeps it a plain Error (not a GraphQL error)', () => {
