@@ -125,6 +125,7 @@ export class SyncteraClient {
           attempt,
           status: outcome.kind === 'response' ? outcome.status : null,
           durationMs: Math.round(performance.now() - started),
+          failure: result.failure ?? null,
           retryReason: delayMs === undefined ? null : retryReason(outcome),
           retryInMs: delayMs ?? null,
         },
@@ -198,6 +199,7 @@ export class SyncteraClient {
   ): CreateDocumentVerificationSessionPayload {
     const { outcome } = result;
     if (outcome.kind === 'network-error') {
+      this.warnUnavailable(result.failure ?? 'no answer', attempts);
       throw new UpstreamUnavailableError(
         `Could not get an answer from Synctera (${result.failure}) after ${attempts} attempt(s): try again later with the same idempotency key.`,
         { status: null, type: null, code: null, requestId: null },
@@ -206,7 +208,11 @@ export class SyncteraClient {
     const { text, upstreamRequestId: requestId } = result;
     if (outcome.status < 200 || outcome.status > 299) {
       const problem = toUpstreamProblem(text ?? '', call.credential);
-      throw errorFromUpstreamStatus(outcome.status, problem, requestId);
+      const error = errorFromUpstreamStatus(outcome.status, problem, requestId);
+      if (error instanceof UpstreamUnavailableError) {
+        this.warnUnavailable(`HTTP ${outcome.status}`, attempts);
+      }
+      throw error;
     }
     try {
       if (text === undefined) {
@@ -228,6 +234,14 @@ export class SyncteraClient {
       });
     }
   }
+
+  /** The one line that says why a call ended UPSTREAM_UNAVAILABLE. */
+  private warnUnavailable(reason: string, attempts: number): void {
+    this.options.logger.warn(
+      { requestId: this.options.requestId, attempts, reason },
+      'upstream unavailable',
+    );
+  }
 }
 
 /** One attempt's outcome, with the answer's body when there was an answer. */
@@ -244,8 +258,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A short, secret-free reason for a failed attempt. Duck-typed: DOMException and errors from
- * other realms (undici's timeout reason, test sandboxes) fail `instanceof Error`. */
+/** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words
+ * when the code alone says little (`UND_ERR_SOCKET: other side closed`). Duck-typed:
+ * DOMException and errors from other realms (undici's timeout reason, test sandboxes) fail
+ * `instanceof Error`. */
 function describeFailure(error: unknown, timeoutMs: number): string {
   const { name, code, message } = (error ?? {}) as {
     name?: unknown;
@@ -253,6 +269,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
     message?: unknown;
   };
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  if (typeof code === 'string') return code;
-  return typeof message === 'string' && message !== '' ? message : 'unknown network error';
+  const words = typeof message === 'string' && message !== '' ? message : undefined;
+  if (typeof code !== 'string') return words ?? 'unknown network error';
+  return code.startsWith('UND_ERR_') && words !== undefined ? `${code}: ${words}` : code;
 }
