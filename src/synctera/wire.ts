@@ -110,9 +110,9 @@ export function toDocumentVerificationSession(
     url: body.url,
     customer: answeredCustomer(body, requested),
   };
-  // The URL scalar returns the normalised href, which can join what the raw text kept apart.
-  const returned = [sessionId, session.id, session.state, session.customer.id, body.url];
-  returned.push(new URL(body.url).href);
+  // The URL scalar returns the parsed href, which can join what the raw text kept apart.
+  const href = new URL(body.url).href;
+  const returned = [sessionId, session.id, session.state, session.customer.id, body.url, href];
   if (returned.some((text) => text !== null && credential.appearsIn(text))) {
     throw new InvalidUpstreamAnswer(
       'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
