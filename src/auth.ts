@@ -1,19 +1,28 @@
 /** The Authorization sent upstream for one request (the contract, docs/contract.md). */
 export type UpstreamAuthorization =
-  { readonly ok: true; readonly header: string } | { readonly ok: false; readonly refusal: string };
+  | {
+      readonly ok: true;
+      /** Always `Bearer <credential>`. */
+      readonly header: string;
+      /** The token or key sent upstream, which nothing the upstream answers may repeat. */
+      readonly credential: string;
+    }
+  | { readonly ok: false; readonly refusal: string };
 
-const BEARER = /^Bearer +[\x21-\x7e]+$/i;
+/** One scheme and one token; the scheme in any case, blanks (spaces, tabs) around both. */
+const BEARER = /^[ \t]*Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
 /**
  * With a server-side key, that key, and the caller's header is never forwarded. Otherwise the
- * caller's `Authorization: Bearer <token>`, unchanged; a missing, empty or non-Bearer header is a
- * refusal (the message never repeats the header, which may hold a secret).
+ * caller's token, forwarded as `Bearer <token>` whatever the scheme's case and the blanks around
+ * it; a missing, empty or non-Bearer header is a refusal (the message never repeats the header,
+ * which may hold a secret).
  */
 export function upstreamAuthorization(
   clientHeader: string | undefined,
   apiKey: string | undefined,
 ): UpstreamAuthorization {
-  if (apiKey !== undefined) return { ok: true, header: `Bearer ${apiKey}` };
+  if (apiKey !== undefined) return bearer(apiKey);
   if (clientHeader === undefined || clientHeader.trim() === '') {
     return {
       ok: false,
@@ -21,12 +30,17 @@ export function upstreamAuthorization(
         'Send an Authorization header of the form "Bearer <token>" with your Synctera API key.',
     };
   }
-  if (!BEARER.test(clientHeader)) {
+  const token = BEARER.exec(clientHeader)?.[1];
+  if (token === undefined) {
     return {
       ok: false,
       refusal:
         'The Authorization header must be "Bearer <token>": one Bearer scheme and a token of visible ASCII characters.',
     };
   }
-  return { ok: true, header: clientHeader };
+  return bearer(token);
+}
+
+function bearer(credential: string): UpstreamAuthorization {
+  return { ok: true, header: `Bearer ${credential}`, credential };
 }

@@ -4,7 +4,6 @@ import type { Dispatcher } from 'undici';
 import type { UpstreamAuthorization } from '../auth';
 import {
   errorFromUpstreamStatus,
-  type UpstreamProblem,
   IdempotencyConflictError,
   UnauthenticatedError,
   UpstreamBadResponseError,
@@ -19,7 +18,9 @@ import {
   retryReason,
   type RetryPolicy,
 } from './retry-policy';
+import { CredentialScanner } from './credentials';
 import { exchange } from './exchange';
+import { quotable } from './upstream-text';
 import {
   InvalidUpstreamAnswer,
   type SessionRequestBody,
@@ -30,6 +31,9 @@ import {
 
 /** Largest upstream body read; a real session answer is a few hundred bytes. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** Longest upstream `X-Request-Id` passed on. */
+const MAX_UPSTREAM_REQUEST_ID = 200;
 
 /** What one data source needs; shared parts (pool, policy, logger) are created once per server. */
 export interface SyncteraClientOptions {
@@ -51,6 +55,8 @@ export interface SyncteraClientOptions {
 
 interface SessionCall {
   readonly authorization: string;
+  /** The credential inside `authorization`, to keep out of everything the upstream sends back. */
+  readonly credential: CredentialScanner;
   readonly idempotencyKey: string;
   readonly body: SessionRequestBody;
   readonly json: string;
@@ -62,6 +68,7 @@ interface SessionCall {
  */
 export class SyncteraClient {
   private readonly bodiesByKey = new Map<string, string>();
+  private credential: CredentialScanner | undefined;
   private readonly loader = new DataLoader<
     SessionCall,
     CreateDocumentVerificationSessionPayload,
@@ -79,6 +86,7 @@ export class SyncteraClient {
   ): Promise<CreateDocumentVerificationSessionPayload> {
     const { authorization } = this.options;
     if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
+    this.credential ??= new CredentialScanner(authorization.credential);
     const body = toSessionRequestBody(input);
     const json = JSON.stringify(body);
     const earlier = this.bodiesByKey.get(idempotencyKey);
@@ -88,7 +96,13 @@ export class SyncteraClient {
       );
     }
     this.bodiesByKey.set(idempotencyKey, json);
-    return this.loader.load({ authorization: authorization.header, idempotencyKey, body, json });
+    return this.loader.load({
+      authorization: authorization.header,
+      credential: this.credential,
+      idempotencyKey,
+      body,
+      json,
+    });
   }
 
   /**
@@ -111,6 +125,7 @@ export class SyncteraClient {
           attempt,
           status: outcome.kind === 'response' ? outcome.status : null,
           durationMs: Math.round(performance.now() - started),
+          failure: result.failure ?? null,
           retryReason: delayMs === undefined ? null : retryReason(outcome),
           retryInMs: delayMs ?? null,
         },
@@ -155,6 +170,7 @@ export class SyncteraClient {
         },
         { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES, signal: callerGone },
       );
+      const upstreamRequestId = headerValue(answer.headers['x-request-id']);
       return {
         outcome: {
           kind: 'response',
@@ -162,13 +178,16 @@ export class SyncteraClient {
           retryAfter: headerValue(answer.headers['retry-after']),
         },
         text: answer.text,
-        upstreamRequestId: headerValue(answer.headers['x-request-id']) ?? null,
+        upstreamRequestId:
+          upstreamRequestId === undefined
+            ? null
+            : quotable(upstreamRequestId, call.credential, MAX_UPSTREAM_REQUEST_ID) || null,
       };
     } catch (error) {
       return {
         outcome: { kind: 'network-error' },
         upstreamRequestId: null,
-        failure: describeFailure(error, timeoutMs),
+        failure: quotable(describeFailure(error, timeoutMs), call.credential),
       };
     }
   }
@@ -180,6 +199,7 @@ export class SyncteraClient {
   ): CreateDocumentVerificationSessionPayload {
     const { outcome } = result;
     if (outcome.kind === 'network-error') {
+      this.warnUnavailable(result.failure ?? 'no answer', attempts);
       throw new UpstreamUnavailableError(
         `Could not get an answer from Synctera (${result.failure}) after ${attempts} attempt(s): try again later with the same idempotency key.`,
         { status: null, type: null, code: null, requestId: null },
@@ -187,8 +207,12 @@ export class SyncteraClient {
     }
     const { text, upstreamRequestId: requestId } = result;
     if (outcome.status < 200 || outcome.status > 299) {
-      const problem = withoutSecret(toUpstreamProblem(text ?? ''), call.authorization);
-      throw errorFromUpstreamStatus(outcome.status, problem, requestId);
+      const problem = toUpstreamProblem(text ?? '', call.credential);
+      const error = errorFromUpstreamStatus(outcome.status, problem, requestId);
+      if (error instanceof UpstreamUnavailableError) {
+        this.warnUnavailable(`HTTP ${outcome.status}`, attempts);
+      }
+      throw error;
     }
     try {
       if (text === undefined) {
@@ -197,7 +221,7 @@ export class SyncteraClient {
         );
       }
       return {
-        session: toDocumentVerificationSession(text, call.body),
+        session: toDocumentVerificationSession(text, call.body, call.credential),
         idempotencyKey: call.idempotencyKey,
       };
     } catch (error) {
@@ -210,6 +234,14 @@ export class SyncteraClient {
       });
     }
   }
+
+  /** The one line that says why a call ended UPSTREAM_UNAVAILABLE. */
+  private warnUnavailable(reason: string, attempts: number): void {
+    this.options.logger.warn(
+      { requestId: this.options.requestId, attempts, reason },
+      'upstream unavailable',
+    );
+  }
 }
 
 /** One attempt's outcome, with the answer's body when there was an answer. */
@@ -218,23 +250,18 @@ interface AttemptResult {
   /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
   readonly text?: string;
   readonly upstreamRequestId: string | null;
-  /** Why there was no answer. */
+  /** Why there was no answer (quotable: the credential redacted). */
   readonly failure?: string;
-}
-
-/** The problem with any echo of the credential (the token after "Bearer ") blanked out. */
-function withoutSecret(problem: UpstreamProblem, authorization: string): UpstreamProblem {
-  const secret = authorization.replace(/^Bearer +/i, '');
-  const clean = (text: string | null) => text?.split(secret).join('[redacted]') ?? null;
-  return { type: clean(problem.type), code: clean(problem.code), detail: clean(problem.detail) };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A short, secret-free reason for a failed attempt. Duck-typed: DOMException and errors from
- * other realms (undici's timeout reason, test sandboxes) fail `instanceof Error`. */
+/** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words
+ * when the code alone says little (`UND_ERR_SOCKET: other side closed`). Duck-typed:
+ * DOMException and errors from other realms (undici's timeout reason, test sandboxes) fail
+ * `instanceof Error`. */
 function describeFailure(error: unknown, timeoutMs: number): string {
   const { name, code, message } = (error ?? {}) as {
     name?: unknown;
@@ -242,6 +269,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
     message?: unknown;
   };
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  if (typeof code === 'string') return code;
-  return typeof message === 'string' && message !== '' ? message : 'unknown network error';
+  const words = typeof message === 'string' && message !== '' ? message : undefined;
+  if (typeof code !== 'string') return words ?? 'unknown network error';
+  return code.startsWith('UND_ERR_') && words !== undefined ? `${code}: ${words}` : code;
 }

@@ -8,6 +8,8 @@ import type { DocumentVerificationSession } from '../verification/document-verif
 import { SessionState } from '../verification/enums.type';
 import { languageCode, type LanguageCode } from '../verification/language';
 import { isJsonObject } from '../json-object';
+import type { CredentialScanner } from './credentials';
+import { quotable } from './upstream-text';
 
 /** The JSON body of the upstream POST, in snake_case. */
 export interface SessionRequestBody {
@@ -19,8 +21,8 @@ export interface SessionRequestBody {
 }
 
 /**
- * Builds the upstream body. `@oneOf` has already refused zero or two ids; this check stays as
- * defence in depth so no code path can send an ambiguous customer upstream.
+ * Builds the upstream body, ids in canonical form. `@oneOf` has already refused zero or two ids;
+ * this check stays as defence in depth so no code path can send an ambiguous customer upstream.
  */
 export function toSessionRequestBody(
   input: CreateDocumentVerificationSessionInput,
@@ -36,11 +38,28 @@ export function toSessionRequestBody(
     );
   }
   return {
-    ...(hasPerson ? { person_id: personId } : { business_id: businessId as string }),
+    ...(hasPerson
+      ? { person_id: canonicalUuid(personId, 'personId') }
+      : { business_id: canonicalUuid(businessId as string, 'businessId') }),
     ...(input.documentType ? { document_type: input.documentType } : {}),
     ...(input.language ? { language: languageCode(input.language) } : {}),
     ...(typeof input.sendSms === 'boolean' ? { send_sms: input.sendSms } : {}),
   };
+}
+
+const UUID_SPELLING =
+  /^(?:urn:uuid:)?\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+
+/**
+ * The UUID in lower case, hyphenated, without braces or `urn:uuid:`: the UUID scalar accepts
+ * other spellings (upper case, `{…}`, even a lone closing brace) and passes them on as written.
+ */
+function canonicalUuid(id: string, field: string): string {
+  const match = UUID_SPELLING.exec(id);
+  if (match?.[1] === undefined) {
+    throw new BadUserInputError(`input.customer.${field} must be a UUID (8-4-4-4-12 hex digits).`);
+  }
+  return match[1].toLowerCase();
 }
 
 /** A 2xx answer that breaks the contract; the data source turns it into UPSTREAM_BAD_RESPONSE. */
@@ -50,13 +69,18 @@ export class InvalidUpstreamAnswer extends Error {
 
 const SESSION_STATES = new Set<string>(Object.values(SessionState));
 
+/** Longest unknown session state quoted in an error. */
+const MAX_QUOTED_STATE = 40;
+
 /**
  * Validates a 2xx body and maps it to the GraphQL session. The customer is the one the upstream
- * answered for; when the answer names none, the one that was asked for.
+ * answered for; when the answer names none, the one that was asked for. An answer that would
+ * hand back any part of the `credential` it was sent is refused, without quoting it.
  */
 export function toDocumentVerificationSession(
   bodyText: string,
   requested: SessionRequestBody,
+  credential: CredentialScanner,
 ): DocumentVerificationSession {
   const body = parseJsonObject(bodyText);
   if (body === undefined) {
@@ -71,19 +95,30 @@ export function toDocumentVerificationSession(
   }
   if (typeof body.state !== 'string' || !SESSION_STATES.has(body.state)) {
     throw new InvalidUpstreamAnswer(
-      `Synctera answered with a session state this gateway does not know: ${JSON.stringify(body.state)}.`,
+      typeof body.state === 'string'
+        ? `Synctera answered with a session state this gateway does not know: ${JSON.stringify(quotable(body.state, credential, MAX_QUOTED_STATE))}.`
+        : 'Synctera answered without a session state.',
     );
   }
   if (body.id !== undefined && body.id !== null && typeof body.id !== 'string') {
     throw new InvalidUpstreamAnswer('Synctera answered with a session id that is not a string.');
   }
-  return {
+  const session: DocumentVerificationSession = {
     id: body.id ?? null,
     sessionId,
     state: body.state as SessionState,
     url: body.url,
     customer: answeredCustomer(body, requested),
   };
+  // The URL scalar returns the parsed href, which can join what the raw text kept apart.
+  const href = new URL(body.url).href;
+  const returned = [sessionId, session.id, session.state, session.customer.id, body.url, href];
+  if (returned.some((text) => text !== null && credential.appearsIn(text))) {
+    throw new InvalidUpstreamAnswer(
+      'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
+    );
+  }
+  return session;
 }
 
 function answeredCustomer(
@@ -111,17 +146,17 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
   return value;
 }
 
-/** Longest upstream text passed on (a `detail` becomes a client-facing message). */
-export const MAX_PROBLEM_TEXT = 500;
-
 /**
- * Reads the safe parts of an RFC 7807 problem body, each cut to {@link MAX_PROBLEM_TEXT}
- * characters; anything else yields empty fields.
+ * Reads the parts of an RFC 7807 problem body that are passed on, each made {@link quotable}
+ * (the `credential` redacted, then capped); anything else yields empty fields.
  */
-export function toUpstreamProblem(bodyText: string): UpstreamProblem {
+export function toUpstreamProblem(
+  bodyText: string,
+  credential: CredentialScanner,
+): UpstreamProblem {
   const body = parseJsonObject(bodyText) ?? {};
   const text = (value: unknown) =>
-    typeof value === 'string' && value !== '' ? value.slice(0, MAX_PROBLEM_TEXT) : null;
+    typeof value === 'string' ? quotable(value, credential) || null : null;
   return { type: text(body.type), code: text(body.code), detail: text(body.detail) };
 }
 

@@ -35,21 +35,31 @@ export interface Stack {
 }
 
 /**
- * Starts an emulator and a gateway in front of it. `env` adds configuration variables;
- * backoff is zero so retries are quick (their timing has unit tests of its own).
+ * Starts a gateway in front of the upstream at `baseUrl` and resolves with its /graphql URL.
+ * `env` adds configuration variables; backoff is zero so retries are quick (their timing has
+ * unit tests of its own).
  */
-export async function startStack(
+export async function startGateway(
+  baseUrl: string,
   env: Record<string, string> = {},
   { logger = createLogger('silent') }: { logger?: Logger } = {},
-): Promise<Stack> {
-  const emulator = await startEmulator();
-  const config = loadConfig({ SYNCTERA_BASE_URL: emulator.url, ...env });
+): Promise<{ gateway: GatewayServer; url: string }> {
+  const config = loadConfig({ SYNCTERA_BASE_URL: baseUrl, ...env });
   const gateway = await createServer({
     config,
     logger,
     retryPolicy: { baseDelayMs: 0, maxDelayMs: 0 },
   });
-  const url = await gateway.listen(0, '127.0.0.1');
+  return { gateway, url: await gateway.listen(0, '127.0.0.1') };
+}
+
+/** Starts an emulator and a gateway in front of it (see {@link startGateway}). */
+export async function startStack(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<Stack> {
+  const emulator = await startEmulator();
+  const { gateway, url } = await startGateway(emulator.url, env, options);
   return {
     emulator,
     gateway,

@@ -1,5 +1,5 @@
 import { CreateSessionDocument } from '../generated/graphql';
-import { AUTH, PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
+import { AUTH, BUSINESS_ID, PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 
@@ -8,7 +8,7 @@ describe('headers sent upstream', () => {
 
   const upstreamHeaders = () => stack().emulator.requests.at(-1)?.headers ?? {};
 
-  it('forwards Authorization unchanged, Idempotency-Key and X-Request-Id, and nothing else', async () => {
+  it('forwards Authorization as "Bearer <token>", Idempotency-Key and X-Request-Id, and nothing else', async () => {
     const { body, headers } = await stack().execute(CreateSessionDocument, INPUT, {
       authorization: `bearer ${TEST_TOKEN}`,
       'idempotency-key': 'key-1',
@@ -20,7 +20,7 @@ describe('headers sent upstream', () => {
     });
     expect(body.errors).toBeUndefined();
     const sent = upstreamHeaders();
-    expect(sent.authorization).toBe(`bearer ${TEST_TOKEN}`);
+    expect(sent.authorization).toBe(`Bearer ${TEST_TOKEN}`);
     expect(sent['idempotency-key']).toBe('key-1');
     expect(sent['x-request-id']).toBe('req-42');
     expect(sent['content-type']).toBe('application/json');
@@ -29,6 +29,44 @@ describe('headers sent upstream', () => {
     expect(sent['x-custom']).toBeUndefined();
     expect(sent['user-agent']).not.toBe('frontend/1.0');
     expect(headers.get('x-request-id')).toBe('req-42');
+  });
+
+  it.each([`BEARER ${TEST_TOKEN}`, `Bearer \t  ${TEST_TOKEN}`, `\tbearer\t${TEST_TOKEN}  `])(
+    'forwards the scheme and blanks of %j as "Bearer <token>"',
+    async (authorization) => {
+      const { body } = await stack().execute(CreateSessionDocument, INPUT, { authorization });
+      expect(body.errors).toBeUndefined();
+      expect(upstreamHeaders().authorization).toBe(`Bearer ${TEST_TOKEN}`);
+    },
+  );
+
+  it.each([
+    ['upper case', { personId: PERSON_ID.toUpperCase() }, { person_id: PERSON_ID }],
+    ['braces', { personId: `{${PERSON_ID}}` }, { person_id: PERSON_ID }],
+    [
+      'a lone closing brace',
+      { businessId: `${BUSINESS_ID.toUpperCase()}}` },
+      { business_id: BUSINESS_ID },
+    ],
+  ])('sends an id written in %s upstream in canonical form', async (_label, customer, sent) => {
+    const { body } = await stack().execute(CreateSessionDocument, { input: { customer } });
+    expect(body.errors).toBeUndefined();
+    expect(stack().emulator.requests.at(-1)?.json).toMatchObject(sent);
+  });
+
+  it('returns the canonical id as the customer when the upstream names none', async () => {
+    stack().emulator.injectFault({
+      kind: 'respond',
+      status: 201,
+      body: { session_id: 'sess_1', url: 'https://verify.example.com/s/1', state: 'PENDING' },
+    });
+    const { body } = await stack().execute(CreateSessionDocument, {
+      input: { customer: { personId: `{${PERSON_ID.toUpperCase()}}` } },
+    });
+    expect(body.data?.createDocumentVerificationSession.session.customer).toEqual({
+      __typename: 'Person',
+      id: PERSON_ID,
+    });
   });
 
   it('generates an X-Request-Id when the client sends none, and returns it', async () => {

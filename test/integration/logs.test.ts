@@ -1,7 +1,10 @@
+import { print } from 'graphql';
+import type { GatewayServer } from '../../src/server';
 import * as wire from '../../src/synctera/wire';
 import { CreateSessionDocument } from '../generated/graphql';
 import { capturingLogger } from '../helpers/logs';
-import { PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
+import { freePort } from '../helpers/process';
+import { PERSON_ID, postGraphQL, startGateway, useStack, TEST_TOKEN } from '../helpers/stack';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 const SERVER_KEY = 'server-key-5e4d3c2b1a';
@@ -81,6 +84,94 @@ describe('logs', () => {
     }
     expect(captured.entries('unexpected error')).not.toHaveLength(0);
     for (const text of [...captured.lines, ...texts]) expect(text).not.toContain(TEST_TOKEN);
+  });
+});
+
+describe('logs of calls that end UPSTREAM_UNAVAILABLE', () => {
+  const captured = capturingLogger();
+  const stack = useStack({ SYNCTERA_TIMEOUT_MS: '150' }, { logger: captured.logger });
+
+  /** The request's attempt lines and warn lines. */
+  const linesOf = (requestId: string) => {
+    const entries = captured.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.requestId === requestId);
+    return {
+      attempts: entries.filter((entry) => entry.msg === 'upstream attempt'),
+      warnings: entries.filter((entry) => entry.level === 40),
+    };
+  };
+
+  it.each([
+    ['a hang', { kind: 'hang' } as const, 'no answer within 150 ms'],
+    ['a reset', { kind: 'reset-before' } as const, expect.stringMatching(/^UND_ERR_SOCKET|^ECONN/)],
+    ['a 503', { kind: 'respond', status: 503 } as const, null],
+  ])(
+    'after %s on every attempt: why, on each attempt line and one warn line',
+    async (name, fault, failure) => {
+      stack().emulator.injectFault(fault, 3);
+      const requestId = `unavailable-${name.replaceAll(' ', '-')}`;
+      const { body } = await stack().execute(CreateSessionDocument, INPUT, {
+        authorization: `Bearer ${TEST_TOKEN}`,
+        'x-request-id': requestId,
+      });
+      expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      const { attempts, warnings } = linesOf(requestId);
+      expect(attempts).toEqual(
+        [1, 2, 3].map((attempt) => expect.objectContaining({ attempt, failure })),
+      );
+      expect(warnings).toEqual([
+        {
+          level: 40,
+          time: expect.any(Number),
+          requestId,
+          attempts: 3,
+          reason: failure ?? 'HTTP 503',
+          msg: 'upstream unavailable',
+        },
+      ]);
+    },
+  );
+
+  it('write no warn line for a call that gets its session', async () => {
+    const { body } = await stack().execute(CreateSessionDocument, INPUT, {
+      authorization: `Bearer ${TEST_TOKEN}`,
+      'x-request-id': 'available-1',
+    });
+    expect(body.errors).toBeUndefined();
+    expect(linesOf('available-1').attempts).toEqual([
+      expect.objectContaining({ status: 201, failure: null }),
+    ]);
+    expect(linesOf('available-1').warnings).toEqual([]);
+  });
+});
+
+describe('logs of an upstream that refuses connections', () => {
+  const captured = capturingLogger();
+  let server: { gateway: GatewayServer; url: string } | undefined;
+  beforeAll(async () => {
+    // A listener that was closed: connecting to it is refused.
+    const baseUrl = `http://127.0.0.1:${await freePort()}/v0`;
+    server = await startGateway(baseUrl, { SYNCTERA_MAX_RETRIES: '1' }, captured);
+  });
+  afterAll(() => server?.gateway.close());
+
+  it('name ECONNREFUSED on each attempt line and on the one warn line', async () => {
+    const { body } = await postGraphQL(
+      server?.url ?? '',
+      { query: print(CreateSessionDocument), variables: INPUT },
+      { authorization: `Bearer ${TEST_TOKEN}`, 'x-request-id': 'refused-1' },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(body.errors?.[0]?.message).toMatch(/\(ECONNREFUSED\) after 2 attempt/);
+    expect(captured.entries('upstream attempt')).toEqual([
+      expect.objectContaining({ attempt: 1, status: null, failure: 'ECONNREFUSED' }),
+      expect.objectContaining({ attempt: 2, status: null, failure: 'ECONNREFUSED' }),
+    ]);
+    expect(captured.entries('upstream unavailable')).toEqual([
+      expect.objectContaining({ level: 40, attempts: 2, reason: 'ECONNREFUSED' }),
+    ]);
+    expect(captured.lines.join('\n')).not.toMatch(/stack|ECONNREFUSED 127/);
   });
 });
 

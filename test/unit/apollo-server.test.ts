@@ -1,5 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { MockAgent } from 'undici';
+import { upstreamAuthorization } from '../../src/auth';
 import { loadConfig } from '../../src/config';
 import type { Context } from '../../src/context';
 import { createLogger } from '../../src/logger';
@@ -28,7 +29,7 @@ describe('createApolloServer in process', () => {
   });
   afterEach(() => agent.close());
 
-  function contextValue(authorization = 'Bearer in-process'): Context {
+  function contextValue(): Context {
     const upstream = createUpstream(loadConfig({}).upstream, `${ORIGIN}/v0`, logger);
     return {
       requestId: 'req-in-process',
@@ -37,7 +38,7 @@ describe('createApolloServer in process', () => {
         ...upstream,
         dispatcher: agent.get(ORIGIN),
         requestId: 'req-in-process',
-        authorization: { ok: true, header: authorization },
+        authorization: upstreamAuthorization('Bearer in-process', undefined),
       }),
     };
   }

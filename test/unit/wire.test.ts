@@ -1,9 +1,10 @@
 import { BadUserInputError, ContractError } from '../../src/errors';
+import { CredentialScanner } from '../../src/synctera/credentials';
+import { MAX_UPSTREAM_TEXT } from '../../src/synctera/upstream-text';
 import {
-  MAX_PROBLEM_TEXT,
   InvalidUpstreamAnswer,
   type SessionRequestBody,
-  toDocumentVerificationSession,
+  toDocumentVerificationSession as toSessionWith,
   toSessionRequestBody,
   toUpstreamProblem,
 } from '../../src/synctera/wire';
@@ -90,6 +91,35 @@ describe('toSessionRequestBody', () => {
   );
 
   it.each([
+    ['upper case', PERSON_ID.toUpperCase()],
+    ['braces', `{${PERSON_ID}}`],
+    ['upper case in braces', `{${PERSON_ID.toUpperCase()}}`],
+    ['a lone closing brace (the UUID scalar passes it on)', `${PERSON_ID}}`],
+    ['a urn:uuid: prefix', `urn:uuid:${PERSON_ID}`],
+    ['an upper-case URN', `URN:UUID:${PERSON_ID.toUpperCase()}`],
+  ])('sends a person id written in %s in canonical form', (_label, personId) => {
+    expect(toSessionRequestBody(input({ customer: { personId } }))).toStrictEqual({
+      person_id: PERSON_ID,
+    });
+  });
+
+  it('sends a business id in canonical form', () => {
+    const businessId = `{${BUSINESS_ID.toUpperCase()}}`;
+    expect(toSessionRequestBody(input({ customer: { personId: null, businessId } }))).toStrictEqual(
+      { business_id: BUSINESS_ID },
+    );
+  });
+
+  it.each(['not-a-uuid', `${PERSON_ID}0`, `{{${PERSON_ID}}}`, PERSON_ID.replaceAll('-', '')])(
+    'refuses the id %j, which the UUID scalar would not have let through, as BAD_USER_INPUT',
+    (personId) => {
+      expect(
+        refusal(() => toSessionRequestBody(input({ customer: { personId } }))).message,
+      ).toMatch(/personId must be a UUID/);
+    },
+  );
+
+  it.each([
     ['both ids', { personId: PERSON_ID, businessId: BUSINESS_ID }, 'both'],
     ['no ids', {}, 'neither'],
     ['two nulls', { personId: null, businessId: null }, 'neither'],
@@ -103,6 +133,13 @@ describe('toSessionRequestBody', () => {
     expect(error.message).toMatch(/personId/);
   });
 });
+
+const CREDENTIAL = new CredentialScanner('wire-test-credential-0123');
+
+/** The mapping, for an upstream call that was sent {@link CREDENTIAL}. */
+function toDocumentVerificationSession(bodyText: string, requested: SessionRequestBody) {
+  return toSessionWith(bodyText, requested, CREDENTIAL);
+}
 
 const PERSON_REQUEST: SessionRequestBody = { person_id: PERSON_ID };
 const BUSINESS_REQUEST: SessionRequestBody = { business_id: BUSINESS_ID };
@@ -227,6 +264,33 @@ describe('toDocumentVerificationSession', () => {
     expect(invalid(bodyText)).toThrow(InvalidUpstreamAnswer);
   });
 
+  const echo = 'wire-test-CREDENTIAL';
+  it.each([
+    ['session_id', { session_id: `sess_${echo}` }, []],
+    ['url', { url: `https://verify.example.com/s/${encodeURIComponent(echo)}` }, []],
+    // The URL parser drops tabs and newlines: the href joins what they kept apart.
+    ['url, once parsed', { url: 'https://verify.example.com/s/wire-te\nst-cre\tdential' }, []],
+    ['id', { id: echo.toUpperCase() }, []],
+    ['person_id', { person_id: echo }, []],
+    ['business_id', { business_id: Buffer.from(echo).toString('base64') }, ['person_id']],
+  ])(
+    'refuses an answer whose %s repeats the credential, without quoting it',
+    (_field, fields, drop) => {
+      const run = invalid(answer(fields, drop));
+      expect(run).toThrow(InvalidUpstreamAnswer);
+      expect(run).toThrow(/repeats part of the credentials/);
+      expect(run).not.toThrow(/wire-test|credential-0/i);
+    },
+  );
+
+  it('quotes an unknown state redacted and cut short', () => {
+    expect(invalid(answer({ state: 'EXPIRED' }))).toThrow(/does not know: "EXPIRED"\.$/);
+    expect(invalid(answer({ state: `X ${echo}-0123\u0000${'Y'.repeat(80)}` }))).toThrow(
+      /does not know: "X \[redacted\] Y+…"\.$/,
+    );
+    expect(invalid(answer({ state: 7 }))).toThrow('Synctera answered without a session state.');
+  });
+
   it('names the error InvalidUpstreamAnswer and keeps it a plain Error (not a GraphQL error)', () => {
     let caught: unknown;
     try {
@@ -241,12 +305,14 @@ describe('toDocumentVerificationSession', () => {
 });
 
 describe('toUpstreamProblem', () => {
-  it('cuts each passed-on text to MAX_PROBLEM_TEXT characters', () => {
-    const long = 'd'.repeat(MAX_PROBLEM_TEXT + 100);
-    const problem = toUpstreamProblem(JSON.stringify({ type: long, code: long, detail: long }));
-    expect(problem.detail).toHaveLength(MAX_PROBLEM_TEXT);
-    expect(problem.type).toHaveLength(MAX_PROBLEM_TEXT);
-    expect(problem.code).toHaveLength(MAX_PROBLEM_TEXT);
+  it('cuts each passed-on text to MAX_UPSTREAM_TEXT characters, marking the cut', () => {
+    const long = 'd'.repeat(MAX_UPSTREAM_TEXT + 100);
+    const problem = toUpstreamProblem(
+      JSON.stringify({ type: long, code: long, detail: long }),
+      CREDENTIAL,
+    );
+    const cut = `${'d'.repeat(MAX_UPSTREAM_TEXT - 1)}…`;
+    expect(problem).toStrictEqual({ type: cut, code: cut, detail: cut });
   });
 
   it('extracts type, code and detail from an RFC 7807 body', () => {
@@ -257,7 +323,7 @@ describe('toUpstreamProblem', () => {
       detail: 'person_id: not a valid UUID',
       code: 'BAD_REQUEST_BODY',
     });
-    expect(toUpstreamProblem(body)).toStrictEqual({
+    expect(toUpstreamProblem(body, CREDENTIAL)).toStrictEqual({
       type: 'https://dev.synctera.com/errors/bad-request-body',
       code: 'BAD_REQUEST_BODY',
       detail: 'person_id: not a valid UUID',
@@ -266,9 +332,9 @@ describe('toUpstreamProblem', () => {
 
   it('yields null for absent, empty or non-string fields', () => {
     expect(
-      toUpstreamProblem(JSON.stringify({ type: '', code: 42, detail: { x: 1 } })),
+      toUpstreamProblem(JSON.stringify({ type: '', code: 42, detail: { x: 1 } }), CREDENTIAL),
     ).toStrictEqual({ type: null, code: null, detail: null });
-    expect(toUpstreamProblem(JSON.stringify({ detail: 'only detail' }))).toStrictEqual({
+    expect(toUpstreamProblem(JSON.stringify({ detail: 'only detail' }), CREDENTIAL)).toStrictEqual({
       type: null,
       code: null,
       detail: 'only detail',
@@ -278,7 +344,11 @@ describe('toUpstreamProblem', () => {
   it.each(['', 'Internal Server Error', '<html></html>', 'null', '[1,2]', '"text"', '{broken'])(
     'yields nulls for the unreadable body %j',
     (bodyText) => {
-      expect(toUpstreamProblem(bodyText)).toStrictEqual({ type: null, code: null, detail: null });
+      expect(toUpstreamProblem(bodyText, CREDENTIAL)).toStrictEqual({
+        type: null,
+        code: null,
+        detail: null,
+      });
     },
   );
 });
