@@ -118,33 +118,36 @@ export class SyncteraClient {
       const started = performance.now();
       const result = await this.attempt(call);
       const outcome = result.outcome;
+      const attemptFields = {
+        requestId,
+        attempt,
+        status: outcome.kind === 'response' ? outcome.status : null,
+        durationMs: Math.round(performance.now() - started),
+        failure: result.failure ?? null,
+      };
+      this.abandonIfCallerGone(attemptFields);
       const delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
       logger.info(
         {
-          requestId,
-          attempt,
-          status: outcome.kind === 'response' ? outcome.status : null,
-          durationMs: Math.round(performance.now() - started),
-          failure: result.failure ?? null,
+          ...attemptFields,
           retryReason: delayMs === undefined ? null : retryReason(outcome),
           retryInMs: delayMs ?? null,
         },
         'upstream attempt',
       );
-      this.abandonIfCallerGone(attempt);
       if (delayMs === undefined) return this.settle(result, call, attempt);
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
-      this.abandonIfCallerGone(attempt);
+      this.abandonIfCallerGone({ requestId, attempt });
     }
   }
 
-  /** Once the caller has disconnected: a log line, and an error nobody will read. */
-  private abandonIfCallerGone(attempt: number): void {
+  /**
+   * Once the caller has disconnected: one info line (the attempt's own figures, when it has just
+   * ended), and an error nobody will read. A caller that leaves is no upstream failure.
+   */
+  private abandonIfCallerGone(fields: { readonly requestId: string; readonly attempt: number }) {
     if (this.options.callerGone?.aborted !== true) return;
-    this.options.logger.info(
-      { requestId: this.options.requestId, attempt },
-      'upstream call abandoned: the caller disconnected',
-    );
+    this.options.logger.info(fields, 'upstream call abandoned: the caller disconnected');
     throw new UpstreamUnavailableError(
       'The caller disconnected before Synctera answered: retry with the same idempotency key.',
       { status: null, type: null, code: null, requestId: null },
