@@ -103,15 +103,14 @@ describe('the production artifact (the container image, without a container engi
   });
 
   it('lets `npm start` run there without building, and refuses clearly where there is no build', () => {
-    const prestart = (dir: string) =>
-      spawnSync(process.execPath, [join(dir, 'scripts/prestart.js')], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH },
-      });
+    // `npm run prestart` is what `npm start` runs first.
+    const prestart = (cwd: string) =>
+      spawnSync('npm', ['run', 'prestart', '--silent'], { cwd, encoding: 'utf8' });
     expect(prestart(app).status).toBe(0);
 
     const unbuilt = mkdtempSync(join(tmpdir(), 'unbuilt-'));
     try {
+      cpSync(join(app, 'package.json'), join(unbuilt, 'package.json'));
       cpSync(join(app, 'scripts'), join(unbuilt, 'scripts'), { recursive: true });
       const refused = prestart(unbuilt);
       expect(refused.status).toBe(1);
