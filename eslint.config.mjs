@@ -33,6 +33,7 @@ export default tseslint.config(
       'test/bench/**',
       'test/federation/supergraph.ts',
       'test/soak/**',
+      'test/tools/**',
       '.ci/**',
       'scripts/**',
     ],

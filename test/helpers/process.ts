@@ -10,8 +10,13 @@ export interface Started {
 }
 
 /** Runs `script` with Node, with only PATH and `env` in its environment. */
-export function startScript(script: string, env: Record<string, string>): Started {
+export function startScript(
+  script: string,
+  env: Record<string, string>,
+  { cwd }: { cwd?: string } = {},
+): Started {
   const child = spawn(process.execPath, [script], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
