@@ -19,10 +19,10 @@ export {
   type ContextArgs,
   createContextFunction,
   SUBGRAPH_REQUEST_HEADERS,
-} from './context';
-export * from './errors';
+} from './graphql/context';
+export * from './verification/errors';
 export { createLogger, type Logger, type LogLevel } from './logger';
-export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './schema';
+export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './graphql/schema';
 export {
   type ApolloServerFactoryOptions,
   createApolloServer,
@@ -30,7 +30,7 @@ export {
   type GatewayServer,
   GRAPHQL_PATH,
   type ServerOptions,
-} from './server';
+} from './http/server';
 export { createUpstream, type Upstream } from './synctera/upstream';
 export { type Emulator, type EmulatorFault, type EmulatorOptions, startEmulator } from './emulator';
 export { LANGUAGES, type Language, type LanguageCode } from './verification/language';

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { type Emulator, startEmulator } from './emulator';
 import { createLogger } from './logger';
-import { createServer } from './server';
+import { createServer } from './http/server';
 import { upstreamBudgetMs } from './synctera/retry-policy';
 
 const EMULATOR_BANNER = `

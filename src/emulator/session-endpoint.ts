@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from './authorization';
 import { customerExists } from './customers';
-import { isJsonObject } from '../json-object';
+import { isJsonObject } from '../utils/json';
 import { type Reply, jsonReply } from './http-io';
 import {
   type IdempotencyStore,

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import DataLoader from 'dataloader';
 import type { Dispatcher } from 'undici';
-import type { UpstreamAuthorization } from '../auth';
+import type { UpstreamAuthorization } from './authorization';
 import {
   errorFromUpstreamStatus,
   IdempotencyConflictError,
   UnauthenticatedError,
   UpstreamBadResponseError,
   UpstreamUnavailableError,
-} from '../errors';
+} from '../verification/errors';
 import type { Logger } from '../logger';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';

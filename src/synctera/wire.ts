@@ -1,13 +1,13 @@
 /**
  * The upstream's JSON shapes and the one mapping between them and the GraphQL types, both ways.
  */
-import { BadUserInputError, type UpstreamProblem } from '../errors';
+import { BadUserInputError, type UpstreamProblem } from '../verification/errors';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import { Business, Person } from '../verification/customer.type';
 import type { DocumentVerificationSession } from '../verification/document-verification-session.type';
 import { SessionState } from '../verification/enums.type';
 import { languageCode, type LanguageCode } from '../verification/language';
-import { isJsonObject } from '../json-object';
+import { isJsonObject } from '../utils/json';
 import type { CredentialScanner } from './credentials';
 import { quotable } from './upstream-text';
 

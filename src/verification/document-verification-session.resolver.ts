@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../context';
-import { idempotencyKeyForField } from '../idempotency';
+import type { Context } from '../graphql/context';
+import { idempotencyKeyForField } from './idempotency-key';
 import { CreateDocumentVerificationSessionInput } from './create-document-verification-session.input';
 import { CreateDocumentVerificationSessionPayload } from './document-verification-session.type';
 

@@ -14,7 +14,7 @@ import {
   RESTDataSource,
 } from '@apollo/datasource-rest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { SubgraphResolverMap } from '../../src/schema';
+import type { SubgraphResolverMap } from '../../src/graphql/schema';
 import { parse } from 'graphql';
 import { URLResolver, UUIDResolver } from 'graphql-scalars';
 import { DEFAULT_SESSION_PATH } from '../../src/config';

@@ -10,7 +10,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
-import { createServer, type GatewayServer } from '../../src/server';
+import { createServer, type GatewayServer } from '../../src/http/server';
 import {
   CUSTOMERS_SDL,
   type CustomersSubgraph,

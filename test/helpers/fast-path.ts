@@ -8,9 +8,9 @@ import {
   type RecordedRequest,
   startEmulator,
 } from '../../src/emulator';
-import * as fastPathModule from '../../src/fast-path';
+import * as fastPathModule from '../../src/graphql/fast-path';
 import { createLogger, type Logger } from '../../src/logger';
-import { createServer } from '../../src/server';
+import { createServer } from '../../src/http/server';
 
 /** A POST as the tests send it: the body text and every header, nothing added but framing. */
 export interface RawRequest {

@@ -3,7 +3,7 @@ import { type ExecutionResult, print } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
-import { createServer, type GatewayServer } from '../../src/server';
+import { createServer, type GatewayServer } from '../../src/http/server';
 
 /** A token used by tests; asserted never to show up in a response body. */
 export const TEST_TOKEN = 'test-token-3f9c1d2e7a';

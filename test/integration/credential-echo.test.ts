@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { print } from 'graphql';
-import type { GatewayServer } from '../../src/server';
+import type { GatewayServer } from '../../src/http/server';
 import { CreateSessionDocument } from '../generated/graphql';
 import { leakedParts } from '../helpers/leaks';
 import { capturingLogger } from '../helpers/logs';

@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import type { GatewayServer } from '../../src/server';
+import type { GatewayServer } from '../../src/http/server';
 import * as wire from '../../src/synctera/wire';
 import { CreateSessionDocument } from '../generated/graphql';
 import { capturingLogger } from '../helpers/logs';

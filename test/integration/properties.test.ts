@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { EmulatorFault } from '../../src/emulator';
-import { ERROR_CODES } from '../../src/errors';
+import { ERROR_CODES } from '../../src/verification/errors';
 import { LANGUAGES } from '../../src/verification/language';
 import { CreateSessionDocument } from '../generated/graphql';
 import { AUTH, type HttpResult, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';

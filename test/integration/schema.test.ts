@@ -12,7 +12,7 @@ import {
   GraphQLEnumType,
   GraphQLInputObjectType,
 } from 'graphql';
-import { createSubgraphSchema, printSubgraphSdl } from '../../src/schema';
+import { createSubgraphSchema, printSubgraphSdl } from '../../src/graphql/schema';
 import { LANGUAGES } from '../../src/verification/language';
 
 const ROOT = resolve(__dirname, '../..');

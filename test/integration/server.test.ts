@@ -1,6 +1,6 @@
 import { CreateSessionDocument } from '../generated/graphql';
 import { readFileSync } from 'node:fs';
-import { SANDBOX_EXAMPLE_OPERATION } from '../../src/plugins/landing-page';
+import { SANDBOX_EXAMPLE_OPERATION } from '../../src/graphql/plugins/landing-page';
 import { AUTH, PERSON_ID, postGraphQL, type Stack, useStack } from '../helpers/stack';
 
 const origin = (running: Stack) => running.url.replace(/\/graphql$/, '');

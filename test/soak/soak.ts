@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { type Emulator, type EmulatorFault, startEmulator } from '../../src/emulator';
-import { ERROR_CODES } from '../../src/errors';
+import { ERROR_CODES } from '../../src/verification/errors';
 import { PERSON_ID } from '../fixtures/customer-ids';
 import { freePort, rssMiB } from '../helpers/process';
 import { CreateSessionDocument } from '../generated/graphql';

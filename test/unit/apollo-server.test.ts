@@ -1,10 +1,10 @@
 import type { ApolloServer } from '@apollo/server';
 import { MockAgent } from 'undici';
-import { upstreamAuthorization } from '../../src/auth';
+import { upstreamAuthorization } from '../../src/synctera/authorization';
 import { loadConfig } from '../../src/config';
-import type { Context } from '../../src/context';
+import type { Context } from '../../src/graphql/context';
 import { createLogger } from '../../src/logger';
-import { createApolloServer } from '../../src/server';
+import { createApolloServer } from '../../src/http/server';
 import { SyncteraClient } from '../../src/synctera/client';
 import { createUpstream } from '../../src/synctera/upstream';
 import { PERSON_ID } from '../helpers/stack';

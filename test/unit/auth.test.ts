@@ -1,4 +1,4 @@
-import { upstreamAuthorization } from '../../src/auth';
+import { upstreamAuthorization } from '../../src/synctera/authorization';
 
 const SECRET = 'sk_live_TOPSECRET123';
 

@@ -12,7 +12,7 @@ import {
   UpstreamBadResponseError,
   type UpstreamProblem,
   UpstreamUnavailableError,
-} from '../../src/errors';
+} from '../../src/verification/errors';
 
 const DETAIL = 'person_id 8b5c7f2e does not exist (detail-marker)';
 const PROBLEM: UpstreamProblem = {

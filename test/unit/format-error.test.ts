@@ -6,7 +6,7 @@ import {
   parse,
   validate,
 } from 'graphql';
-import { createFormatError } from '../../src/format-error';
+import { createFormatError } from '../../src/graphql/format-error';
 import { createLogger } from '../../src/logger';
 
 const schema = buildSchema(`

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readUtf8UpTo } from '../../src/read-body';
+import { readUtf8UpTo } from '../../src/http/request-body';
 
 /** A byte stream of `chunks` that, like a request body, errors when destroyed early. */
 function byteStream(chunks: readonly string[]): Readable {

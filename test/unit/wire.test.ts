@@ -1,4 +1,4 @@
-import { BadUserInputError, ContractError } from '../../src/errors';
+import { BadUserInputError, ContractError } from '../../src/verification/errors';
 import { CredentialScanner } from '../../src/synctera/credentials';
 import { MAX_UPSTREAM_TEXT } from '../../src/synctera/upstream-text';
 import {

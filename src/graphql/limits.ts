@@ -11,8 +11,8 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import type { OperationLimits } from './config';
-import { SESSION_FIELD, sessionFieldResponseKeys } from './verification/session-fields';
+import type { OperationLimits } from '../config';
+import { SESSION_FIELD, sessionFieldResponseKeys } from '../verification/session-fields';
 
 /** An operation over one of the limits; `formatError` reports it as `BAD_USER_INPUT`. */
 export class OperationLimitError extends GraphQLError {}

@@ -8,10 +8,10 @@ import {
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { HttpServerConfig } from './config';
-import { isJsonObject } from './json-object';
-import { withRequestId } from './plugins/request-id';
-import { readUtf8UpTo } from './read-body';
+import type { HttpServerConfig } from '../config';
+import { isJsonObject } from '../utils/json';
+import { withRequestId } from '../graphql/plugins/request-id';
+import { readUtf8UpTo } from './request-body';
 
 /**
  * A request the HTTP layer refuses before GraphQL sees it. `code` is the error's

@@ -1,5 +1,5 @@
 import type { ParseOptions, ValidationRule } from 'graphql';
-import type { OperationLimits } from './config';
+import type { OperationLimits } from '../config';
 import { limitParseOptions, limitValidationRules } from './limits';
 
 /**

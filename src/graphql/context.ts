@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ContextFunction } from '@apollo/server';
-import { upstreamAuthorization } from './auth';
-import { headerText } from './http';
-import { SyncteraClient } from './synctera/client';
-import type { Upstream } from './synctera/upstream';
+import { upstreamAuthorization } from '../synctera/authorization';
+import { headerText } from '../http/refusals';
+import { SyncteraClient } from '../synctera/client';
+import type { Upstream } from '../synctera/upstream';
 
 /** What every resolver of one GraphQL request sees; nothing in it is shared between requests. */
 export interface Context {

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { printSubgraphSdl } from './schema';
 
-const target = resolve(__dirname, '../schema/schema.graphql');
+const target = resolve(__dirname, '../../schema/schema.graphql');
 const printed = `${printSubgraphSdl()}\n`;
 
 if (process.argv.includes('--check')) {

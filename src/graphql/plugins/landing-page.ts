@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 /** The operation Sandbox opens with: the committed example for frontends. */
 export const SANDBOX_EXAMPLE_OPERATION = resolve(
   __dirname,
-  '../../schema/operations/create-session-for-person.graphql',
+  '../../../schema/operations/create-session-for-person.graphql',
 );
 
 /** Headers Sandbox shows, ready to fill in. */

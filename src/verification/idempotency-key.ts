@@ -6,7 +6,7 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 import { BadUserInputError } from './errors';
-import { sessionFieldResponseKeys } from './verification/session-fields';
+import { sessionFieldResponseKeys } from './session-fields';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,255}$/;
 

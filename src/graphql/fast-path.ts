@@ -9,9 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLSchema } from 'graphql';
 import Negotiator from 'negotiator';
 import type { Context } from './context';
-import { type ErrorFormatting, executionResponse } from './graphql-response';
-import { JSON_CONTENT_TYPE, writeHttpGraphQLResponse } from './http';
-import { isJsonObject } from './json-object';
+import { type ErrorFormatting, executionResponse } from './execution-response';
+import { JSON_CONTENT_TYPE, writeHttpGraphQLResponse } from '../http/refusals';
+import { isJsonObject } from '../utils/json';
 import type { PreparedMutations } from './prepared-mutations';
 
 /** Options of {@link createFastPath}. */

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { OperationLimitError } from './limits';
-import { type Logger, redactBearer } from './logger';
+import { type Logger, redactBearer } from '../logger';
 
 /**
  * Input refusals by graphql-js that Apollo does not code as BAD_USER_INPUT: `@oneOf` violations

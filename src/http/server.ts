@@ -9,12 +9,12 @@ import type { GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './config';
-import { type Context, createContextFunction, requestIdOf } from './context';
+import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config';
+import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
 import { createCorsHandler } from './cors';
-import { createFastPath, type FastPath } from './fast-path';
-import { createFormatError } from './format-error';
-import type { ErrorFormatting } from './graphql-response';
+import { createFastPath, type FastPath } from '../graphql/fast-path';
+import { createFormatError } from '../graphql/format-error';
+import type { ErrorFormatting } from '../graphql/execution-response';
 import {
   allowMethods,
   answerClientError,
@@ -25,16 +25,16 @@ import {
   sendJson,
   toHttpGraphQLRequest,
   writeHttpGraphQLResponse,
-} from './http';
-import { createLogger, type Logger } from './logger';
-import { landingPagePlugin } from './plugins/landing-page';
-import { noStorePlugin } from './plugins/no-store';
-import { type OperationRules, operationRules } from './operation-rules';
-import { REQUEST_ID_HEADER, requestIdPlugin } from './plugins/request-id';
-import { PreparedMutations } from './prepared-mutations';
-import { createSubgraphSchema } from './schema';
-import { createUpstream, type Upstream } from './synctera/upstream';
-import type { RetryPolicy } from './synctera/retry-policy';
+} from './refusals';
+import { createLogger, type Logger } from '../logger';
+import { landingPagePlugin } from '../graphql/plugins/landing-page';
+import { noStorePlugin } from '../graphql/plugins/no-store';
+import { type OperationRules, operationRules } from '../graphql/operation-rules';
+import { REQUEST_ID_HEADER, requestIdPlugin } from '../graphql/plugins/request-id';
+import { PreparedMutations } from '../graphql/prepared-mutations';
+import { createSubgraphSchema } from '../graphql/schema';
+import { createUpstream, type Upstream } from '../synctera/upstream';
+import type { RetryPolicy } from '../synctera/retry-policy';
 
 /** Where the GraphQL endpoint is served. */
 export const GRAPHQL_PATH = '/graphql';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
-import type { CorsOrigins } from './config';
+import type { CorsOrigins } from '../config';
 
 /** Request headers a browser client may send cross-origin (Sandbox sends the Apollo ones). */
 const ALLOWED_HEADERS = [

@@ -3,8 +3,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, graphqlSync, parse } from 'graphql';
 import { buildSchemaSync, createResolversMap } from 'type-graphql';
-import { DocumentVerificationSessionResolver } from './verification/document-verification-session.resolver';
-import { LanguageResolver } from './verification/language.resolver';
+import { DocumentVerificationSessionResolver } from '../verification/document-verification-session.resolver';
+import { LanguageResolver } from '../verification/language.resolver';
 
 /**
  * The resolver map `buildSubgraphSchema` takes, named through its public signature: the package
