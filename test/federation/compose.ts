@@ -1,6 +1,10 @@
-/** Composition of subgraph SDLs into a supergraph, as `rover supergraph compose` does. */
+/**
+ * Composition of subgraph SDLs into a supergraph, as `rover supergraph compose` does (Apollo's
+ * composition) or as Hive's tooling does (The Guild's `@theguild/federation-composition`).
+ */
 import { composeServices } from '@apollo/composition';
-import { type GraphQLSchema, parse } from 'graphql';
+import { composeServices as composeServicesTheGuildWay } from '@theguild/federation-composition';
+import { buildASTSchema, type GraphQLSchema, parse } from 'graphql';
 
 /** One subgraph to compose: its name, routing URL and SDL. */
 export interface SubgraphSource {
@@ -32,18 +36,34 @@ export interface ComposedSupergraph {
   readonly apiSchema: GraphQLSchema;
 }
 
-/** Composes the subgraphs into a supergraph; throws with every composition error. */
+/** Composes the subgraphs with Apollo's composition; throws with every composition error. */
 export function composeSupergraph(subgraphs: readonly SubgraphSource[]): ComposedSupergraph {
-  const result = composeServices(
-    subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })),
-  );
-  if (result.errors !== undefined) {
-    throw new Error(
-      `Composition failed:\n${result.errors.map((error) => `- ${error.message}`).join('\n')}`,
-    );
-  }
+  const result = composeServices(serviceDefinitions(subgraphs));
+  if (result.errors !== undefined) throw compositionError(result.errors);
   return {
     sdl: result.supergraphSdl,
     apiSchema: result.schema.toAPISchema().toGraphQLJSSchema(),
   };
+}
+
+/**
+ * Composes the subgraphs with The Guild's composition, which Hive Gateway and Hive's registry
+ * use; throws with every composition error.
+ */
+export function composeSupergraphTheGuildWay(
+  subgraphs: readonly SubgraphSource[],
+): ComposedSupergraph {
+  const result = composeServicesTheGuildWay(serviceDefinitions(subgraphs));
+  if (result.errors !== undefined) throw compositionError(result.errors);
+  return { sdl: result.supergraphSdl, apiSchema: buildASTSchema(result.publicDocumentNode) };
+}
+
+function serviceDefinitions(subgraphs: readonly SubgraphSource[]) {
+  return subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) }));
+}
+
+function compositionError(errors: readonly { message: string }[]): Error {
+  return new Error(
+    `Composition failed:\n${errors.map((error) => `- ${error.message}`).join('\n')}`,
+  );
 }

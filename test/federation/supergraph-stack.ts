@@ -1,7 +1,8 @@
 /**
  * A whole supergraph on loopback ports: the upstream emulator, this subgraph in front of it, the
  * sample customers subgraph, and an Apollo Gateway serving their composition. Shared by the
- * federation tests and `npm run supergraph`; no Jest in here.
+ * federation tests (which also put Hive Gateway in front of the same subgraphs) and
+ * `npm run supergraph`; no Jest in here.
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -17,7 +18,7 @@ import {
   startCustomersSubgraph,
 } from '../fixtures/customers-subgraph';
 import { PERSON_ID } from '../fixtures/customer-ids';
-import { composeSupergraph, fetchSubgraphSdl } from './compose';
+import { composeSupergraph, fetchSubgraphSdl, type SubgraphSource } from './compose';
 import {
   type GatewayContext,
   HeaderPropagatingDataSource,
@@ -53,7 +54,7 @@ export interface SupergraphPorts {
   readonly emulator: number;
 }
 
-/** Options of {@link startSupergraph}. */
+/** Options of {@link startSubgraphs} and {@link startSupergraph}. */
 export interface SupergraphOptions {
   readonly ports?: Partial<SupergraphPorts>;
   /** Listen host of every server; default 127.0.0.1. */
@@ -62,29 +63,37 @@ export interface SupergraphOptions {
   readonly logger?: Logger;
 }
 
-/** A running supergraph. */
-export interface Supergraph {
-  /** The gateway's GraphQL endpoint (and Apollo Sandbox from a browser). */
-  readonly url: string;
+/** What a gateway routes to: both subgraphs, and the upstream emulator behind this one. */
+export interface Subgraphs {
   /** This subgraph's GraphQL endpoint. */
   readonly subgraphUrl: string;
-  readonly supergraphSdl: string;
   readonly emulator: Emulator;
   readonly subgraph: GatewayServer;
   readonly customers: CustomersSubgraph;
+  /** Both subgraphs as a composition takes them, this one with the SDL it serves. */
+  readonly sources: readonly SubgraphSource[];
+  /** Stops the subgraphs, then the emulator. */
+  close(): Promise<void>;
+}
+
+/** A running supergraph. */
+export interface Supergraph extends Subgraphs {
+  /** The gateway's GraphQL endpoint (and Apollo Sandbox from a browser). */
+  readonly url: string;
+  readonly supergraphSdl: string;
   /** Stops the gateway, then the subgraphs, then the emulator. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the emulator, this subgraph behind it, the customers subgraph, composes their SDLs (this
- * subgraph's as served by `_service { sdl }`) and serves the supergraph with Apollo Gateway.
+ * Starts the emulator, this subgraph behind it and the customers subgraph, and reads this
+ * subgraph's SDL as served by `_service { sdl }`, ready for any composition and gateway.
  */
-export async function startSupergraph({
+export async function startSubgraphs({
   ports = {},
   host = '127.0.0.1',
   logger = createLogger('silent'),
-}: SupergraphOptions = {}): Promise<Supergraph> {
+}: SupergraphOptions = {}): Promise<Subgraphs> {
   const emulator = await startEmulator({ port: ports.emulator ?? 0, host });
   const subgraph = await createServer({
     config: loadConfig({ SYNCTERA_BASE_URL: emulator.url }),
@@ -92,10 +101,27 @@ export async function startSupergraph({
   });
   const subgraphUrl = await subgraph.listen(ports.subgraph ?? 0, host);
   const customers = await startCustomersSubgraph({ port: ports.customers ?? 0, host });
-  const { sdl: supergraphSdl } = composeSupergraph([
-    { name: SUBGRAPH_NAME, url: subgraphUrl, sdl: await fetchSubgraphSdl(subgraphUrl) },
-    { name: CUSTOMERS_SUBGRAPH_NAME, url: customers.url, sdl: CUSTOMERS_SDL },
-  ]);
+  return {
+    subgraphUrl,
+    emulator,
+    subgraph,
+    customers,
+    sources: [
+      { name: SUBGRAPH_NAME, url: subgraphUrl, sdl: await fetchSubgraphSdl(subgraphUrl) },
+      { name: CUSTOMERS_SUBGRAPH_NAME, url: customers.url, sdl: CUSTOMERS_SDL },
+    ],
+    async close() {
+      await customers.close();
+      await subgraph.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Starts the subgraphs ({@link startSubgraphs}) and serves their composition with Apollo Gateway. */
+export async function startSupergraph(options: SupergraphOptions = {}): Promise<Supergraph> {
+  const subgraphs = await startSubgraphs(options);
+  const { sdl: supergraphSdl } = composeSupergraph(subgraphs.sources);
 
   const gateway = new ApolloServer<GatewayContext>({
     gateway: new ApolloGateway({
@@ -117,22 +143,17 @@ export async function startSupergraph({
     ],
   });
   const { url } = await startStandaloneServer(gateway, {
-    listen: { port: ports.gateway ?? 0, host },
+    listen: { port: options.ports?.gateway ?? 0, host: options.host ?? '127.0.0.1' },
     context: async ({ req }) => ({ headers: req.headers }),
   });
 
   return {
+    ...subgraphs,
     url,
-    subgraphUrl,
     supergraphSdl,
-    emulator,
-    subgraph,
-    customers,
     async close() {
       await gateway.stop();
-      await customers.close();
-      await subgraph.close();
-      await emulator.close();
+      await subgraphs.close();
     },
   };
 }
