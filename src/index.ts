@@ -21,16 +21,11 @@ export {
   SUBGRAPH_REQUEST_HEADERS,
 } from './graphql/context';
 export * from './verification/errors';
+export { errorFromUpstreamStatus, type UpstreamProblem } from './synctera/upstream-errors';
 export { createLogger, type Logger, type LogLevel } from './logger';
 export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './graphql/schema';
-export {
-  type ApolloServerFactoryOptions,
-  createApolloServer,
-  createServer,
-  type GatewayServer,
-  GRAPHQL_PATH,
-  type ServerOptions,
-} from './http/server';
+export { type ApolloServerFactoryOptions, createApolloServer } from './graphql/apollo-server';
+export { createServer, type GatewayServer, GRAPHQL_PATH, type ServerOptions } from './http/server';
 export { createUpstream, type Upstream } from './synctera/upstream';
 export { type Emulator, type EmulatorFault, type EmulatorOptions, startEmulator } from './emulator';
 export { LANGUAGES, type Language, type LanguageCode } from './verification/language';

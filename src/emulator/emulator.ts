@@ -19,7 +19,7 @@ import {
   type EmulatorOptions,
   type RecordedRequest,
 } from './types';
-import { parseJson } from './validate-request';
+import { parseJsonOrUndefined } from '../utils/json';
 
 /** Largest request body accepted; a larger one is answered 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -241,7 +241,7 @@ class EmulatorServer implements Emulator {
       path: req.url ?? '',
       headers: { ...req.headers },
       body,
-      json: parseJson(body),
+      json: parseJsonOrUndefined(body),
     });
     const excess = state.requests.length - this.maxRecorded;
     if (excess > 0) state.requests.splice(0, excess);

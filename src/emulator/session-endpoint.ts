@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from './authorization';
 import { customerExists } from './customers';
-import { isJsonObject } from '../utils/json';
+import { isJsonContentType, isJsonObject, parseJsonOrUndefined } from '../utils/json';
 import { type Reply, jsonReply } from './http-io';
 import {
   type IdempotencyStore,
@@ -15,12 +15,7 @@ import {
 } from './idempotency-store';
 import { PROBLEM_CONTENT_TYPE, problem, problemReply } from './problem';
 import { type EmulatedSession, newSession, sessionResponseBody } from './sessions';
-import {
-  type SessionRequest,
-  isJsonContentType,
-  parseJson,
-  validateSessionRequest,
-} from './validate-request';
+import { type SessionRequest, validateSessionRequest } from './validate-request';
 
 /** The state a session request reads and changes. */
 export interface SessionEndpointState {
@@ -71,7 +66,7 @@ export function handleSessionRequest(
   if (!isJsonContentType(headers['content-type'])) {
     return badRequest('Content-Type must be application/json');
   }
-  const json = parseJson(call.body);
+  const json = parseJsonOrUndefined(call.body);
   if (!isJsonObject(json)) return badRequest('The request body must be a JSON object');
   const validation = validateSessionRequest(json);
   if (!validation.ok) return badRequest(validation.detail);

@@ -24,22 +24,6 @@ const FIELDS = new Set(['person_id', 'business_id', 'document_type', 'language',
 const DOCUMENT_TYPES: readonly DocumentTypeCode[] = ['LICENSE', 'PASSPORT'];
 const LANGUAGE_CODES = new Set<string>(LANGUAGES.map((l) => l.code));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
-
-/** Whether a Content-Type header names JSON (`application/json` or `application/*+json`). */
-export function isJsonContentType(header: string | undefined): boolean {
-  const mediaType = header?.split(';', 1)[0]?.trim();
-  return mediaType !== undefined && JSON_MEDIA_TYPE.test(mediaType);
-}
-
-/** Parses `text` as JSON, or undefined when it is not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Validates a parsed body; the first problem found is reported. */
 export function validateSessionRequest(body: Record<string, unknown>): Validation {

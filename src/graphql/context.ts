@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ContextFunction } from '@apollo/server';
 import { upstreamAuthorization } from '../synctera/authorization';
-import { headerText } from '../http/refusals';
+import { headerText } from '../utils/headers';
 import { SyncteraClient } from '../synctera/client';
 import type { Upstream } from '../synctera/upstream';
 

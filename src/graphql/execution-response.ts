@@ -1,6 +1,6 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { JSON_CONTENT_TYPE } from '../http/refusals';
+import { JSON_CONTENT_TYPE } from '../utils/json-response';
 import { GRAPHQL_CACHE_CONTROL } from './plugins/no-store';
 import { REQUEST_ID_HEADER, withRequestId } from './plugins/request-id';
 

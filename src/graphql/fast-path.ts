@@ -10,7 +10,8 @@ import { execute, type GraphQLSchema } from 'graphql';
 import Negotiator from 'negotiator';
 import type { Context } from './context';
 import { type ErrorFormatting, executionResponse } from './execution-response';
-import { JSON_CONTENT_TYPE, writeHttpGraphQLResponse } from '../http/refusals';
+import { JSON_CONTENT_TYPE } from '../utils/json-response';
+import { writeHttpGraphQLResponse } from './node-http';
 import { isJsonObject } from '../utils/json';
 import type { PreparedMutations } from './prepared-mutations';
 

@@ -2,39 +2,29 @@ import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
+  type ServerOptions as HttpServerOptions,
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type Config, DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config';
+import type { Config, HttpServerConfig } from '../config';
+import { buildApolloServer, errorFormatting } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
-import { createCorsHandler } from './cors';
 import { createFastPath, type FastPath } from '../graphql/fast-path';
-import { createFormatError } from '../graphql/format-error';
-import type { ErrorFormatting } from '../graphql/execution-response';
-import {
-  allowMethods,
-  answerClientError,
-  HttpError,
-  httpServerSettings,
-  readJsonBody,
-  sendError,
-  sendJson,
-  toHttpGraphQLRequest,
-  writeHttpGraphQLResponse,
-} from './refusals';
-import { createLogger, type Logger } from '../logger';
-import { landingPagePlugin } from '../graphql/plugins/landing-page';
-import { noStorePlugin } from '../graphql/plugins/no-store';
-import { type OperationRules, operationRules } from '../graphql/operation-rules';
-import { REQUEST_ID_HEADER, requestIdPlugin } from '../graphql/plugins/request-id';
+import { toHttpGraphQLRequest, writeHttpGraphQLResponse } from '../graphql/node-http';
+import { operationRules } from '../graphql/operation-rules';
+import { REQUEST_ID_HEADER } from '../graphql/plugins/request-id';
 import { PreparedMutations } from '../graphql/prepared-mutations';
 import { createSubgraphSchema } from '../graphql/schema';
-import { createUpstream, type Upstream } from '../synctera/upstream';
+import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
+import { createUpstream, type Upstream } from '../synctera/upstream';
+import { sendJson } from '../utils/json-response';
+import { createCorsHandler } from './cors';
+import { allowMethods, answerClientError, HttpError, sendError } from './refusals';
+import { readJsonBody } from './request-body';
 
 /** Where the GraphQL endpoint is served. */
 export const GRAPHQL_PATH = '/graphql';
@@ -47,6 +37,18 @@ const PROBE_METHODS = ['GET', 'HEAD'];
 
 /** An unexpected failure, as the caller sees it: no detail, which may hold internals. */
 const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+
+/** The Node HTTP server's settings: the configured timeouts, checked often enough to matter. */
+export function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks the two request timeouts every 30 s by default, which would let a slow client
+    // hold its connection up to 30 s past them.
+    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  };
+}
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -78,80 +80,6 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
-/** Options of {@link createApolloServer}. */
-export interface ApolloServerFactoryOptions {
-  /** Production mode: no introspection, no Sandbox, masked unexpected errors. */
-  readonly production: boolean;
-  readonly logger: Logger;
-  /** Operation limits; defaults to {@link DEFAULT_OPERATION_LIMITS}. */
-  readonly limits?: OperationLimits;
-  /** The host's own plugins, such as its HTTP server's drain plugin. */
-  readonly plugins?: readonly ApolloServerPlugin<Context>[];
-  /** The schema to serve; defaults to a new {@link createSubgraphSchema}. */
-  readonly schema?: GraphQLSchema;
-}
-
-/** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
-export function createApolloServer({
-  production,
-  logger,
-  limits = DEFAULT_OPERATION_LIMITS,
-  plugins = [],
-  schema = createSubgraphSchema(),
-}: ApolloServerFactoryOptions): ApolloServer<Context> {
-  return apolloServer({
-    production,
-    schema,
-    logger,
-    plugins,
-    rules: operationRules(limits, { production }),
-    errors: errorFormatting(production, logger),
-  });
-}
-
-/** The error formatting of a server: the same value for Apollo Server and the fast path. */
-function errorFormatting(production: boolean, logger: Logger): ErrorFormatting {
-  return {
-    formatError: createFormatError({ production, logger }),
-    includeStacktrace: !production,
-  };
-}
-
-function apolloServer({
-  production,
-  schema,
-  logger,
-  plugins,
-  rules,
-  errors,
-}: {
-  readonly production: boolean;
-  readonly schema: GraphQLSchema;
-  readonly logger: Logger;
-  readonly plugins: readonly ApolloServerPlugin<Context>[];
-  readonly rules: OperationRules;
-  readonly errors: ErrorFormatting;
-}): ApolloServer<Context> {
-  return new ApolloServer<Context>({
-    schema,
-    parseOptions: rules.parseOptions,
-    validationRules: [...rules.validationRules],
-    introspection: rules.introspection,
-    includeStacktraceInErrorResponses: errors.includeStacktrace,
-    formatError: errors.formatError,
-    logger,
-    // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
-    stopOnTerminationSignals: false,
-    plugins: [
-      landingPagePlugin(production),
-      requestIdPlugin(),
-      noStorePlugin(),
-      ApolloServerPluginCacheControlDisabled(),
-      ...plugins,
-    ],
-  });
-}
-
 /**
  * Creates and starts the gateway: `/graphql` (POST, and GET for queries and Sandbox) and
  * `/health`. Call `listen()` to accept connections.
@@ -169,7 +97,7 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   const schema = options.schema ?? createSubgraphSchema();
   const rules = operationRules(config.limits, { production: config.production });
   const errors = errorFormatting(config.production, logger);
-  const apollo = apolloServer({
+  const apollo = buildApolloServer({
     production: config.production,
     schema,
     logger,

@@ -3,12 +3,12 @@ import DataLoader from 'dataloader';
 import type { Dispatcher } from 'undici';
 import type { UpstreamAuthorization } from './authorization';
 import {
-  errorFromUpstreamStatus,
   IdempotencyConflictError,
   UnauthenticatedError,
   UpstreamBadResponseError,
   UpstreamUnavailableError,
 } from '../verification/errors';
+import { errorFromUpstreamStatus } from './upstream-errors';
 import type { Logger } from '../logger';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';
@@ -19,6 +19,7 @@ import {
   type RetryPolicy,
 } from './retry-policy';
 import { CredentialScanner } from './credentials';
+import { headerText } from '../utils/headers';
 import { exchange } from './exchange';
 import { quotable } from './upstream-text';
 import {
@@ -173,12 +174,12 @@ export class SyncteraClient {
         },
         { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES, signal: callerGone },
       );
-      const upstreamRequestId = headerValue(answer.headers['x-request-id']);
+      const upstreamRequestId = headerText(answer.headers['x-request-id']);
       return {
         outcome: {
           kind: 'response',
           status: answer.status,
-          retryAfter: headerValue(answer.headers['retry-after']),
+          retryAfter: headerText(answer.headers['retry-after']),
         },
         text: answer.text,
         upstreamRequestId:
@@ -255,10 +256,6 @@ interface AttemptResult {
   readonly upstreamRequestId: string | null;
   /** Why there was no answer (quotable: the credential redacted). */
   readonly failure?: string;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words

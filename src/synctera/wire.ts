@@ -1,13 +1,14 @@
 /**
  * The upstream's JSON shapes and the one mapping between them and the GraphQL types, both ways.
  */
-import { BadUserInputError, type UpstreamProblem } from '../verification/errors';
+import { BadUserInputError } from '../verification/errors';
+import { type UpstreamProblem } from './upstream-errors';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import { Business, Person } from '../verification/customer.type';
 import type { DocumentVerificationSession } from '../verification/document-verification-session.type';
 import { SessionState } from '../verification/enums.type';
 import { languageCode, type LanguageCode } from '../verification/language';
-import { isJsonObject } from '../utils/json';
+import { parseJsonObject } from '../utils/json';
 import type { CredentialScanner } from './credentials';
 import { quotable } from './upstream-text';
 
@@ -158,15 +159,6 @@ export function toUpstreamProblem(
   const text = (value: unknown) =>
     typeof value === 'string' ? quotable(value, credential) || null : null;
   return { type: text(body.type), code: text(body.code), detail: text(body.detail) };
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isJsonObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function isHttpUrl(text: string): boolean {

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { SUBGRAPH_REQUEST_HEADERS } from '../../src/graphql/context';
-import { headerText } from '../../src/http/refusals';
+import { headerText } from '../../src/utils/headers';
 
 /** The gateway's per-request context: the client's request headers. */
 export interface GatewayContext {

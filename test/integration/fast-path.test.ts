@@ -7,7 +7,7 @@ import { createContextFunction } from '../../src/graphql/context';
 import { startEmulator, type Emulator, type EmulatorFault } from '../../src/emulator';
 import { createFastPath } from '../../src/graphql/fast-path';
 import { createFormatError } from '../../src/graphql/format-error';
-import { readJsonBody } from '../../src/http/refusals';
+import { readJsonBody } from '../../src/http/request-body';
 import { createLogger } from '../../src/logger';
 import { operationRules } from '../../src/graphql/operation-rules';
 import { PreparedMutations } from '../../src/graphql/prepared-mutations';

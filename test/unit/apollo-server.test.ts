@@ -4,7 +4,7 @@ import { upstreamAuthorization } from '../../src/synctera/authorization';
 import { loadConfig } from '../../src/config';
 import type { Context } from '../../src/graphql/context';
 import { createLogger } from '../../src/logger';
-import { createApolloServer } from '../../src/http/server';
+import { createApolloServer } from '../../src/graphql/apollo-server';
 import { SyncteraClient } from '../../src/synctera/client';
 import { createUpstream } from '../../src/synctera/upstream';
 import { PERSON_ID } from '../helpers/stack';

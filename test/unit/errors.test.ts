@@ -3,16 +3,15 @@ import {
   BadUserInputError,
   ContractError,
   type ErrorCode,
-  errorFromUpstreamStatus,
   ForbiddenError,
   IdempotencyConflictError,
   NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
   UpstreamBadResponseError,
-  type UpstreamProblem,
   UpstreamUnavailableError,
 } from '../../src/verification/errors';
+import { errorFromUpstreamStatus, type UpstreamProblem } from '../../src/synctera/upstream-errors';
 
 const DETAIL = 'person_id 8b5c7f2e does not exist (detail-marker)';
 const PROBLEM: UpstreamProblem = {

@@ -1,0 +1,88 @@
+import type { GraphQLSchema } from 'graphql';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config';
+import type { Logger } from '../logger';
+import type { Context } from './context';
+import type { ErrorFormatting } from './execution-response';
+import { createFormatError } from './format-error';
+import { type OperationRules, operationRules } from './operation-rules';
+import { landingPagePlugin } from './plugins/landing-page';
+import { noStorePlugin } from './plugins/no-store';
+import { requestIdPlugin } from './plugins/request-id';
+import { createSubgraphSchema } from './schema';
+
+/** Options of {@link createApolloServer}. */
+export interface ApolloServerFactoryOptions {
+  /** Production mode: no introspection, no Sandbox, masked unexpected errors. */
+  readonly production: boolean;
+  readonly logger: Logger;
+  /** Operation limits; defaults to {@link DEFAULT_OPERATION_LIMITS}. */
+  readonly limits?: OperationLimits;
+  /** The host's own plugins, such as its HTTP server's drain plugin. */
+  readonly plugins?: readonly ApolloServerPlugin<Context>[];
+  /** The schema to serve; defaults to a new {@link createSubgraphSchema}. */
+  readonly schema?: GraphQLSchema;
+}
+
+/** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
+export function createApolloServer({
+  production,
+  logger,
+  limits = DEFAULT_OPERATION_LIMITS,
+  plugins = [],
+  schema = createSubgraphSchema(),
+}: ApolloServerFactoryOptions): ApolloServer<Context> {
+  return buildApolloServer({
+    production,
+    schema,
+    logger,
+    plugins,
+    rules: operationRules(limits, { production }),
+    errors: errorFormatting(production, logger),
+  });
+}
+
+/** The error formatting of a server: the same value for Apollo Server and the fast path. */
+export function errorFormatting(production: boolean, logger: Logger): ErrorFormatting {
+  return {
+    formatError: createFormatError({ production, logger }),
+    includeStacktrace: !production,
+  };
+}
+
+/** The Apollo Server of {@link createServer}, with the rules and error formatting it shares with the fast path. */
+export function buildApolloServer({
+  production,
+  schema,
+  logger,
+  plugins,
+  rules,
+  errors,
+}: {
+  readonly production: boolean;
+  readonly schema: GraphQLSchema;
+  readonly logger: Logger;
+  readonly plugins: readonly ApolloServerPlugin<Context>[];
+  readonly rules: OperationRules;
+  readonly errors: ErrorFormatting;
+}): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema,
+    parseOptions: rules.parseOptions,
+    validationRules: [...rules.validationRules],
+    introspection: rules.introspection,
+    includeStacktraceInErrorResponses: errors.includeStacktrace,
+    formatError: errors.formatError,
+    logger,
+    // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
+    stopOnTerminationSignals: false,
+    plugins: [
+      landingPagePlugin(production),
+      requestIdPlugin(),
+      noStorePlugin(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...plugins,
+    ],
+  });
+}
