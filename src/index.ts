@@ -25,7 +25,7 @@ export { errorFromUpstreamStatus, type UpstreamProblem } from './synctera/upstre
 export { createLogger, type Logger, type LogLevel } from './logger';
 export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './graphql/schema';
 export { type ApolloServerFactoryOptions, createApolloServer } from './graphql/apollo-server';
-export { createServer, type GatewayServer, GRAPHQL_PATH, type ServerOptions } from './http/server';
+export { createServer, type SubgraphServer, GRAPHQL_PATH, type ServerOptions } from './http/server';
 export { createUpstream, type Upstream } from './synctera/upstream';
 export { type Emulator, type EmulatorFault, type EmulatorOptions, startEmulator } from './emulator';
 export { LANGUAGES, type Language, type LanguageCode } from './verification/language';

@@ -61,7 +61,7 @@ const MAX_ACCEPT_VALUES = 100;
  * {@link PreparedMutations}) is executed by graphql-js against Apollo Server's own schema and
  * context, and answered exactly as Apollo Server answers it (see {@link executionResponse})
  * without the per-request work of Apollo's plugin pipeline, which cost about a quarter of the
- * gateway's CPU (README, Performance). Everything else is left to Apollo Server: queries, GET,
+ * subgraph's CPU (docs/performance.md). Everything else is left to Apollo Server: queries, GET,
  * batches, non-empty `extensions` (persisted queries), an Accept that Apollo would answer with
  * another type, trace requests, and variables graphql-js refuses (it refuses them before any
  * resolver runs).

@@ -66,8 +66,8 @@ export interface ServerOptions {
   readonly schema?: GraphQLSchema;
 }
 
-/** A started gateway: Apollo Server behind a Node HTTP server, not yet listening. */
-export interface GatewayServer {
+/** A started subgraph: Apollo Server behind a Node HTTP server, not yet listening. */
+export interface SubgraphServer {
   readonly apollo: ApolloServer<Context>;
   readonly httpServer: Server;
   readonly upstream: Upstream;
@@ -81,10 +81,10 @@ export interface GatewayServer {
 }
 
 /**
- * Creates and starts the gateway: `/graphql` (POST, and GET for queries and Sandbox) and
+ * Creates and starts the subgraph: `/graphql` (POST, and GET for queries and Sandbox) and
  * `/health`. Call `listen()` to accept connections.
  */
-export async function createServer(options: ServerOptions): Promise<GatewayServer> {
+export async function createServer(options: ServerOptions): Promise<SubgraphServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const baseUrl = config.upstream.baseUrl ?? options.upstreamBaseUrl;

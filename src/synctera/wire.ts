@@ -97,7 +97,7 @@ export function toDocumentVerificationSession(
   if (typeof body.state !== 'string' || !SESSION_STATES.has(body.state)) {
     throw new InvalidUpstreamAnswer(
       typeof body.state === 'string'
-        ? `Synctera answered with a session state this gateway does not know: ${JSON.stringify(quotable(body.state, credential, MAX_QUOTED_STATE))}.`
+        ? `Synctera answered with a session state this subgraph does not know: ${JSON.stringify(quotable(body.state, credential, MAX_QUOTED_STATE))}.`
         : 'Synctera answered without a session state.',
     );
   }

@@ -11,7 +11,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
-import { createServer, type GatewayServer } from '../../src/http/server';
+import { createServer, type SubgraphServer } from '../../src/http/server';
 import {
   CUSTOMERS_SDL,
   type CustomersSubgraph,
@@ -68,7 +68,7 @@ export interface Subgraphs {
   /** This subgraph's GraphQL endpoint. */
   readonly subgraphUrl: string;
   readonly emulator: Emulator;
-  readonly subgraph: GatewayServer;
+  readonly subgraph: SubgraphServer;
   readonly customers: CustomersSubgraph;
   /** Both subgraphs as a composition takes them, this one with the SDL it serves. */
   readonly sources: readonly SubgraphSource[];

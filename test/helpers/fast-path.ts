@@ -26,12 +26,12 @@ export interface RawAnswer {
   readonly body: string;
 }
 
-/** A gateway's answer, and the requests the emulator received meanwhile. */
+/** A subgraph's answer, and the requests the emulator received meanwhile. */
 export interface Answer extends RawAnswer {
   readonly upstream: readonly RecordedRequest[];
 }
 
-/** One request sent to both gateways. */
+/** One request sent to both subgraphs. */
 export interface Exchange {
   readonly fast: Answer;
   readonly apollo: Answer;
@@ -39,11 +39,11 @@ export interface Exchange {
   readonly servedByFastPath: boolean | undefined;
 }
 
-/** Two gateways over one emulator: the same configuration, the fast path on in one only. */
+/** Two subgraphs over one emulator: the same configuration, the fast path on in one only. */
 export interface Twins {
   readonly emulator: Emulator;
   /**
-   * Sends `request` to each gateway in turn, each time from the same start: a reset emulator
+   * Sends `request` to each subgraph in turn, each time from the same start: a reset emulator
    * (given `fault` for every upstream call, if any) and the same sequence of generated UUIDs.
    */
   exchange(request: RawRequest, fault?: EmulatorFault): Promise<Exchange>;
@@ -53,10 +53,10 @@ export interface Twins {
 const EVERY_CALL = 1000;
 
 /**
- * Starts twin gateways for the enclosing `describe` block and closes them after. Random ids
+ * Starts twin subgraphs for the enclosing `describe` block and closes them after. Random ids
  * (request ids, idempotency keys, the emulator's session ids) are the one thing two runs of the
  * same request may not share, so `node:crypto`'s `randomUUID` counts from zero again before each
- * request: whatever path served it, each gateway then generates the same ids in the same order.
+ * request: whatever path served it, each subgraph then generates the same ids in the same order.
  */
 export function useTwins(
   env: Record<string, string> = {},
@@ -76,7 +76,7 @@ export function useTwins(
     const emulator = await startEmulator();
     const decisions: boolean[] = [];
     const start = async (settings: Record<string, string>) => {
-      const gateway = await createServer({
+      const subgraph = await createServer({
         config: loadConfig({
           SYNCTERA_BASE_URL: emulator.url,
           SYNCTERA_MAX_RETRIES: '0',
@@ -86,7 +86,7 @@ export function useTwins(
         logger: options.logger ?? createLogger('silent'),
         schema: options.schema,
       });
-      return { gateway, url: await gateway.listen(0, '127.0.0.1') };
+      return { subgraph, url: await subgraph.listen(0, '127.0.0.1') };
     };
     const fast = await recordingDecisions(decisions, () => start({}));
     const apollo = await start({ GRAPHQL_FAST_PATH: 'off' });
@@ -107,7 +107,7 @@ export function useTwins(
         return { fast: fastAnswer, apollo: apolloAnswer, servedByFastPath: decisions[0] };
       },
       async close() {
-        await Promise.all([fast.gateway.close(), apollo.gateway.close()]);
+        await Promise.all([fast.subgraph.close(), apollo.subgraph.close()]);
         await emulator.close();
       },
     };
@@ -117,7 +117,7 @@ export function useTwins(
     uuidSpy?.mockRestore();
   });
   return () => {
-    if (twins === undefined) throw new Error('useTwins: the gateways start in beforeAll');
+    if (twins === undefined) throw new Error('useTwins: the subgraphs start in beforeAll');
     return twins;
   };
 }
@@ -162,7 +162,7 @@ export function rawPost(url: string, { body, headers }: RawRequest): Promise<Raw
 }
 
 /**
- * Requires the same answer from both gateways: status, headers but `Date`, body bytes and the
+ * Requires the same answer from both subgraphs: status, headers but `Date`, body bytes and the
  * upstream calls. Outside production an error's `extensions.stacktrace` lists the frames of the
  * code that ran, and the callers of a resolver or of `formatError` are Apollo's pipeline on one
  * side and the fast path on the other: there only each stack's first line (the error and its

@@ -3,7 +3,7 @@ import { type ExecutionResult, print } from 'graphql';
 import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
-import { createServer, type GatewayServer } from '../../src/http/server';
+import { createServer, type SubgraphServer } from '../../src/http/server';
 
 /** A token used by tests; asserted never to show up in a response body. */
 export const TEST_TOKEN = 'test-token-3f9c1d2e7a';
@@ -19,11 +19,11 @@ export interface HttpResult<TData> {
   };
 }
 
-/** The emulator and the gateway on loopback ports, with a client for the gateway. */
+/** The emulator and the subgraph on loopback ports, with a client for the subgraph. */
 export interface Stack {
   readonly emulator: Emulator;
-  readonly gateway: GatewayServer;
-  /** The gateway's /graphql URL. */
+  readonly subgraph: SubgraphServer;
+  /** The subgraph's /graphql URL. */
   readonly url: string;
   /** POSTs an operation with the given headers (default: a valid bearer token). */
   execute<TData, TVariables>(
@@ -35,34 +35,34 @@ export interface Stack {
 }
 
 /**
- * Starts a gateway in front of the upstream at `baseUrl` and resolves with its /graphql URL.
+ * Starts a subgraph in front of the upstream at `baseUrl` and resolves with its /graphql URL.
  * `env` adds configuration variables; backoff is zero so retries are quick (their timing has
  * unit tests of its own).
  */
-export async function startGateway(
+export async function startSubgraph(
   baseUrl: string,
   env: Record<string, string> = {},
   { logger = createLogger('silent') }: { logger?: Logger } = {},
-): Promise<{ gateway: GatewayServer; url: string }> {
+): Promise<{ subgraph: SubgraphServer; url: string }> {
   const config = loadConfig({ SYNCTERA_BASE_URL: baseUrl, ...env });
-  const gateway = await createServer({
+  const subgraph = await createServer({
     config,
     logger,
     retryPolicy: { baseDelayMs: 0, maxDelayMs: 0 },
   });
-  return { gateway, url: await gateway.listen(0, '127.0.0.1') };
+  return { subgraph, url: await subgraph.listen(0, '127.0.0.1') };
 }
 
-/** Starts an emulator and a gateway in front of it (see {@link startGateway}). */
+/** Starts an emulator and a subgraph in front of it (see {@link startSubgraph}). */
 export async function startStack(
   env: Record<string, string> = {},
   options: { logger?: Logger } = {},
 ): Promise<Stack> {
   const emulator = await startEmulator();
-  const { gateway, url } = await startGateway(emulator.url, env, options);
+  const { subgraph, url } = await startSubgraph(emulator.url, env, options);
   return {
     emulator,
-    gateway,
+    subgraph,
     url,
     execute: (document, variables, headers = AUTH) =>
       postGraphQL(
@@ -71,7 +71,7 @@ export async function startStack(
         headers,
       ),
     async close() {
-      await gateway.close();
+      await subgraph.close();
       await emulator.close();
     },
   };

@@ -11,7 +11,7 @@ const MUTATION = {
   variables: { input: { customer: { personId: PERSON_ID } } },
 };
 
-/** Opens a raw TCP connection to the gateway at `url`, collecting what it answers. */
+/** Opens a raw TCP connection to the subgraph at `url`, collecting what it answers. */
 async function rawClient(url: string) {
   const socket = connect(Number(new URL(url).port), '127.0.0.1');
   await once(socket, 'connect');

@@ -7,11 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { print } from 'graphql';
-import type { GatewayServer } from '../../src/http/server';
+import type { SubgraphServer } from '../../src/http/server';
 import { CreateSessionDocument } from '../generated/graphql';
 import { leakedParts } from '../helpers/leaks';
 import { capturingLogger } from '../helpers/logs';
-import { type HttpResult, PERSON_ID, postGraphQL, startGateway } from '../helpers/stack';
+import { type HttpResult, PERSON_ID, postGraphQL, startSubgraph } from '../helpers/stack';
 
 /** Credentials with characters that URL-encoding and base64 change. */
 const CALLER_TOKEN = 'Zq8/x+Lm~w!9Kp=Rt4$Vb&Yh*3Nc(Tj)Ue';
@@ -135,18 +135,18 @@ describe.each([
 ])('an upstream that echoes the credential (%s)', (_mode, env, credential) => {
   const captured = capturingLogger();
   let upstream: Awaited<ReturnType<typeof startHostileUpstream>> | undefined;
-  let gateway: { gateway: GatewayServer; url: string } | undefined;
+  let started: { subgraph: SubgraphServer; url: string } | undefined;
 
   beforeAll(async () => {
     upstream = await startHostileUpstream();
-    gateway = await startGateway(
+    started = await startSubgraph(
       upstream.url,
       { ...env, LOG_LEVEL: 'debug', SYNCTERA_TIMEOUT_MS: '2000' },
       captured,
     );
   });
   afterAll(async () => {
-    await gateway?.gateway.close();
+    await started?.subgraph.close();
     await upstream?.close();
   });
   afterEach(() => {
@@ -161,7 +161,7 @@ describe.each([
   async function create(behaviour: Behaviour, { viaApollo = false } = {}) {
     upstream?.behave(behaviour);
     const result = await postGraphQL<unknown>(
-      gateway?.url ?? '',
+      started?.url ?? '',
       { query: QUERY, variables: INPUT },
       {
         // In API-key mode the caller's own token is not sent upstream, so it cannot come back.

@@ -5,7 +5,7 @@ import { BUSINESS_ID, PERSON_ID, TEST_TOKEN, UNKNOWN_PERSON_ID } from '../helper
 
 /**
  * Differential test of the fast path: generated requests over this schema, valid and not, sent
- * to a gateway with the fast path and to one without it, must get the same answer, byte for byte.
+ * to a subgraph with the fast path and to one without it, must get the same answer, byte for byte.
  */
 
 const SESSION_FIELD = 'createDocumentVerificationSession';

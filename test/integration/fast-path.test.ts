@@ -27,7 +27,7 @@ const HEADERS = { ...AUTH, 'x-request-id': 'fast-path-test' };
 
 type Mode = 'development' | 'production';
 
-/** One request, sent as is (body text, headers) to both gateways. */
+/** One request, sent as is (body text, headers) to both subgraphs. */
 interface Case {
   readonly name: string;
   readonly body: unknown;

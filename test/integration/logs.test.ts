@@ -1,10 +1,10 @@
 import { print } from 'graphql';
-import type { GatewayServer } from '../../src/http/server';
+import type { SubgraphServer } from '../../src/http/server';
 import * as wire from '../../src/synctera/wire';
 import { CreateSessionDocument } from '../generated/graphql';
 import { capturingLogger } from '../helpers/logs';
 import { freePort } from '../helpers/process';
-import { PERSON_ID, postGraphQL, startGateway, useStack, TEST_TOKEN } from '../helpers/stack';
+import { PERSON_ID, postGraphQL, startSubgraph, useStack, TEST_TOKEN } from '../helpers/stack';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 const SERVER_KEY = 'server-key-5e4d3c2b1a';
@@ -148,13 +148,13 @@ describe('logs of calls that end UPSTREAM_UNAVAILABLE', () => {
 
 describe('logs of an upstream that refuses connections', () => {
   const captured = capturingLogger();
-  let server: { gateway: GatewayServer; url: string } | undefined;
+  let server: { subgraph: SubgraphServer; url: string } | undefined;
   beforeAll(async () => {
     // A listener that was closed: connecting to it is refused.
     const baseUrl = `http://127.0.0.1:${await freePort()}/v0`;
-    server = await startGateway(baseUrl, { SYNCTERA_MAX_RETRIES: '1' }, captured);
+    server = await startSubgraph(baseUrl, { SYNCTERA_MAX_RETRIES: '1' }, captured);
   });
-  afterAll(() => server?.gateway.close());
+  afterAll(() => server?.subgraph.close());
 
   it('name ECONNREFUSED on each attempt line and on the one warn line', async () => {
     const { body } = await postGraphQL(
