@@ -27,5 +27,4 @@ export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './g
 export { type ApolloServerFactoryOptions, createApolloServer } from './graphql/apollo-server';
 export { createServer, type SubgraphServer, GRAPHQL_PATH, type ServerOptions } from './http/server';
 export { createUpstream, type Upstream } from './synctera/upstream';
-export { type Emulator, type EmulatorFault, type EmulatorOptions, startEmulator } from './emulator';
 export { LANGUAGES, type Language, type LanguageCode } from './verification/language';

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
-import { type Emulator, startEmulator } from './emulator';
+import type { Emulator } from './emulator';
 import { createLogger } from './logger';
 import { createServer } from './http/server';
 import { upstreamBudgetMs } from './synctera/retry-policy';
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
 
   let emulator: Emulator | undefined;
   if (config.upstream.baseUrl === undefined) {
+    // Loaded only here: a process with an upstream never loads the emulator's code.
+    const { startEmulator } = await import('./emulator/index.js');
     emulator = await startEmulator();
     console.warn(EMULATOR_BANNER);
   }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { CreateSessionDocument } from '../generated/graphql';
@@ -160,5 +160,22 @@ describe('the module (src/index.ts)', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(withoutNodeWarnings(output)).toBe('');
+  });
+
+  it('offers the emulator as the subpath export /emulator only, never loaded by the main entry', () => {
+    const loaded = (entry: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const m = require(${JSON.stringify(entry)});` +
+            `console.log(JSON.stringify({ startEmulator: typeof m.startEmulator,` +
+            ` emulatorFiles: Object.keys(require.cache).filter((f) => f.includes('/dist/emulator/')).length }))`,
+        ],
+        { cwd: resolve(__dirname, '../..'), encoding: 'utf8' },
+      );
+    const name = 'synctera-document-verification-subgraph';
+    expect(JSON.parse(loaded(name))).toEqual({ startEmulator: 'undefined', emulatorFiles: 0 });
+    expect(JSON.parse(loaded(`${name}/emulator`))).toMatchObject({ startEmulator: 'function' });
   });
 });
