@@ -30,6 +30,10 @@ import { PreparedMutations } from './prepared-mutations';
 import { createSubgraphSchema } from './schema';
 import { createUpstream, type Upstream } from './synctera/upstream';
 import type { RetryPolicy } from './synctera/retry-policy';
+import { Metrics } from './telemetry/metrics';
+import { createOperationsRoutes } from './telemetry/operations-routes';
+import { Telemetry } from './telemetry/telemetry';
+import type { Tracing } from './telemetry/tracing';
 
 /** Where the GraphQL endpoint is served. */
 export const GRAPHQL_PATH = '/graphql';
@@ -46,6 +50,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Overrides of the retry timing (tests use a zero backoff). */
   readonly retryPolicy?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  /** Started tracing (`startTracing`); without it, no span is made and trace context is forwarded. */
+  readonly tracing?: Tracing;
 }
 
 /** A started gateway: Apollo Server behind a Node HTTP server, not yet listening. */
@@ -55,6 +61,11 @@ export interface GatewayServer {
   readonly upstream: Upstream;
   /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /**
+   * The first step of a shutdown: `/ready` answers 503 and answers ask clients to close their
+   * connection, so routers move to other replicas; everything is still served until `close()`.
+   */
+  drain(): void;
   /**
    * Stops accepting, lets in-flight requests finish (for up to `config.shutdownGraceMs`, then
    * their connections are closed), then closes the upstream pool.
@@ -73,6 +84,8 @@ export interface ApolloServerFactoryOptions {
   readonly plugins?: readonly ApolloServerPlugin<Context>[];
   /** The schema to serve; defaults to a new {@link createSubgraphSchema}. */
   readonly schema?: GraphQLSchema;
+  /** Counts errors by code and marks the request span; see {@link Telemetry}. */
+  readonly telemetry?: Telemetry;
 }
 
 /** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
@@ -82,14 +95,16 @@ export function createApolloServer({
   limits = DEFAULT_OPERATION_LIMITS,
   plugins = [],
   schema = createSubgraphSchema(),
+  telemetry,
 }: ApolloServerFactoryOptions): ApolloServer<Context> {
+  const formatError = createFormatError({ production, logger });
   return new ApolloServer<Context>({
     schema,
     parseOptions: limitParseOptions(limits),
     validationRules: limitValidationRules(limits),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
-    formatError: createFormatError({ production, logger }),
+    formatError: telemetry?.observeErrors(formatError) ?? formatError,
     logger,
     // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
     stopOnTerminationSignals: false,
@@ -115,7 +130,8 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
     throw new Error('No upstream: set SYNCTERA_BASE_URL or pass upstreamBaseUrl (the emulator).');
   }
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
-  const context = createContextFunction(upstream);
+  const telemetry = new Telemetry(config.metrics ? new Metrics() : undefined, options.tracing);
+  const context = createContextFunction(upstream, telemetry.upstream);
   const httpServer = createHttpServer();
   const schema = createSubgraphSchema();
   const apollo = createApolloServer({
@@ -123,11 +139,13 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
     logger,
     limits: config.limits,
     schema,
+    telemetry,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: config.shutdownGraceMs,
       }),
+      ...telemetry.apolloPlugins(),
     ],
   });
   const cors = createCorsHandler(config.corsOrigins);
@@ -140,12 +158,16 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
         }),
         context,
         errors: {
-          formatError: createFormatError({ production: config.production, logger }),
+          formatError: telemetry.observeErrors(
+            createFormatError({ production: config.production, logger }),
+          ),
           includeStacktrace: !config.production,
         },
       })
     : undefined;
   let stopping = false;
+  const readiness = { draining: false };
+  const operationsRoutes = createOperationsRoutes(readiness, telemetry.metrics);
   await apollo.start();
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -163,24 +185,32 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (readiness.draining) res.setHeader('connection', 'close');
+    if (operationsRoutes(path, req, res)) return;
     if (cors(req, res)) return;
-    const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
       sendJson(res, 200, { status: 'ok' });
     } else if (path === GRAPHQL_PATH) {
-      const callerGone = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) callerGone.abort();
+      await telemetry.observeGraphQL(req, res, async (observation) => {
+        const callerGone = new AbortController();
+        res.once('close', () => {
+          if (!res.writableFinished) callerGone.abort();
+        });
+        const body = await readJsonBody(req, config.limits.maxBodyBytes);
+        observation.body(body);
+        if (body !== undefined && fastPath !== undefined && !stopping) {
+          if (await fastPath(req, res, body, callerGone.signal)) {
+            observation.servedByFastPath();
+            return;
+          }
+        }
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: toHttpGraphQLRequest(req, body),
+          context: () => context({ req, callerGone: callerGone.signal }),
+        });
+        await writeHttpGraphQLResponse(res, response);
       });
-      const body = await readJsonBody(req, config.limits.maxBodyBytes);
-      if (body !== undefined && fastPath !== undefined && !stopping) {
-        if (await fastPath(req, res, body, callerGone.signal)) return;
-      }
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: toHttpGraphQLRequest(req, body),
-        context: () => context({ req, callerGone: callerGone.signal }),
-      });
-      await writeHttpGraphQLResponse(res, response);
     } else {
       sendJson(res, 404, {
         errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.` }],
@@ -203,6 +233,9 @@ export async function createServer(options: ServerOptions): Promise<GatewayServe
       const address = httpServer.address() as AddressInfo;
       const shownHost = host ?? 'localhost';
       return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
+    },
+    drain() {
+      readiness.draining = true;
     },
     async close() {
       stopping = true;

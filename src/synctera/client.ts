@@ -11,6 +11,12 @@ import {
   UpstreamUnavailableError,
 } from '../errors';
 import type { Logger } from '../logger';
+import type { Span } from '@opentelemetry/api';
+import {
+  failureOf,
+  type TraceHeaders,
+  type UpstreamTelemetry,
+} from '../telemetry/upstream-telemetry';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';
 import {
@@ -47,6 +53,10 @@ export interface SyncteraClientOptions {
   readonly logger: Logger;
   /** Aborts when the caller has gone: no new attempt, no backoff wait, and the attempt in flight is abandoned. */
   readonly callerGone?: AbortSignal;
+  /** Metrics and spans of the attempts. */
+  readonly telemetry?: UpstreamTelemetry;
+  /** The caller's W3C trace context, sent upstream unchanged when no attempt span is made. */
+  readonly traceHeaders?: TraceHeaders;
 }
 
 interface SessionCall {
@@ -99,25 +109,40 @@ export class SyncteraClient {
    * so a session it may have created is returned when the caller retries.
    */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
-    const { retryPolicy, logger, requestId, callerGone } = this.options;
+    const { retryPolicy, logger, requestId, callerGone, telemetry } = this.options;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const result = await this.attempt(call);
+      const span = telemetry?.startAttempt(attempt);
+      const result = await this.attempt(call, span);
       const outcome = result.outcome;
       const delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
+      const durationMs = performance.now() - started;
       logger.info(
         {
           requestId,
           attempt,
           status: outcome.kind === 'response' ? outcome.status : null,
-          durationMs: Math.round(performance.now() - started),
+          durationMs: Math.round(durationMs),
           retryReason: delayMs === undefined ? null : retryReason(outcome),
           retryInMs: delayMs ?? null,
         },
         'upstream attempt',
       );
+      telemetry?.endAttempt(span, {
+        attempt,
+        end:
+          outcome.kind === 'response'
+            ? outcome
+            : { failure: result.failureKind ?? 'network_error' },
+        seconds: durationMs / 1000,
+        retryReason: delayMs === undefined ? undefined : retryReason(outcome),
+      });
       this.abandonIfCallerGone(attempt);
-      if (delayMs === undefined) return this.settle(result, call, attempt);
+      if (delayMs === undefined) {
+        const payload = this.settle(result, call, attempt);
+        telemetry?.sessionCreated();
+        return payload;
+      }
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
       this.abandonIfCallerGone(attempt);
     }
@@ -136,8 +161,9 @@ export class SyncteraClient {
     );
   }
 
-  private async attempt(call: SessionCall): Promise<AttemptResult> {
-    const { dispatcher, path, timeoutMs, requestId, callerGone } = this.options;
+  private async attempt(call: SessionCall, span: Span | undefined): Promise<AttemptResult> {
+    const { dispatcher, path, timeoutMs, requestId, callerGone, telemetry, traceHeaders } =
+      this.options;
     try {
       const answer = await exchange(
         dispatcher,
@@ -150,6 +176,7 @@ export class SyncteraClient {
             'x-request-id': requestId,
             'content-type': 'application/json',
             accept: 'application/json, application/problem+json',
+            ...(telemetry ? telemetry.headers(span, traceHeaders) : traceHeaders),
           },
           body: call.json,
         },
@@ -169,6 +196,7 @@ export class SyncteraClient {
         outcome: { kind: 'network-error' },
         upstreamRequestId: null,
         failure: describeFailure(error, timeoutMs),
+        failureKind: failureOf(error),
       };
     }
   }
@@ -220,6 +248,8 @@ interface AttemptResult {
   readonly upstreamRequestId: string | null;
   /** Why there was no answer. */
   readonly failure?: string;
+  /** The same, as a metrics label. */
+  readonly failureKind?: ReturnType<typeof failureOf>;
 }
 
 /** The problem with any echo of the credential (the token after "Bearer ") blanked out. */

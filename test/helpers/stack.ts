@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
 import { createServer, type GatewayServer } from '../../src/server';
+import type { Tracing } from '../../src/telemetry/tracing';
 
 /** A token used by tests; asserted never to show up in a response body. */
 export const TEST_TOKEN = 'test-token-3f9c1d2e7a';
@@ -34,19 +35,26 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** How the gateway of a stack is built besides its environment. */
+export interface StackOptions {
+  readonly logger?: Logger;
+  readonly tracing?: Tracing;
+}
+
 /**
  * Starts an emulator and a gateway in front of it. `env` adds configuration variables;
  * backoff is zero so retries are quick (their timing has unit tests of its own).
  */
 export async function startStack(
   env: Record<string, string> = {},
-  { logger = createLogger('silent') }: { logger?: Logger } = {},
+  { logger = createLogger('silent'), tracing }: StackOptions = {},
 ): Promise<Stack> {
   const emulator = await startEmulator();
   const config = loadConfig({ SYNCTERA_BASE_URL: emulator.url, ...env });
   const gateway = await createServer({
     config,
     logger,
+    tracing,
     retryPolicy: { baseDelayMs: 0, maxDelayMs: 0 },
   });
   const url = await gateway.listen(0, '127.0.0.1');
@@ -73,7 +81,7 @@ export async function startStack(
  */
 export function useStack(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: StackOptions = {},
 ): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async () => {

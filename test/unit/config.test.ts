@@ -42,6 +42,8 @@ describe('loadConfig defaults', () => {
       corsOrigins: [],
       shutdownGraceMs: 25_000,
       fastPath: true,
+      shutdownDelayMs: 5_000,
+      metrics: true,
     });
     expect(DEFAULT_SESSION_PATH).toBe('/verifications/document_verification_session');
   });
