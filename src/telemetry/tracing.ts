@@ -28,11 +28,11 @@ export interface Tracing {
   readonly propagator: TextMapPropagator;
   /** Fields for a pino `mixin`: the active span's `trace_id` and `span_id`, if any. */
   readonly logFields: () => Record<string, string>;
+  /** Exports the spans buffered so far. */
+  flush(): Promise<void>;
   /** Exports the spans still buffered, then stops; the process-wide registration is undone. */
   shutdown(): Promise<void>;
 }
-
-const NO_FIELDS: Record<string, string> = Object.freeze({});
 
 /**
  * Starts tracing: a tracer provider exporting to `config.tracesUrl` in batches (OTLP over HTTP;
@@ -58,12 +58,14 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
   return {
     tracer: provider.getTracer(TRACER_NAME),
     propagator,
-    logFields: () => {
+    logFields: (): Record<string, string> => {
       const span: Span | undefined = trace.getActiveSpan();
-      if (span === undefined) return NO_FIELDS;
+      // A fresh object each time: pino merges the line's own fields into it.
+      if (span === undefined) return {};
       const { traceId, spanId } = span.spanContext();
       return { trace_id: traceId, span_id: spanId };
     },
+    flush: () => provider.forceFlush(),
     async shutdown() {
       try {
         await provider.shutdown();
