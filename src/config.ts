@@ -92,6 +92,13 @@ export interface Config {
    * outlasts the upstream budget, so a call started before SIGTERM can finish.
    */
   readonly shutdownGraceMs: number;
+  /**
+   * `SHUTDOWN_DELAY_MS`: after SIGTERM, how long the server keeps accepting (with `/ready` at 503)
+   * before it stops, so routers and the endpoints controller stop sending traffic first.
+   */
+  readonly shutdownDelayMs: number;
+  /** `METRICS`: count and serve Prometheus metrics at `/metrics`. */
+  readonly metrics: boolean;
   /** `GRAPHQL_FAST_PATH`: serve validated mutations without Apollo's plugin pipeline (fast-path.ts). */
   readonly fastPath: boolean;
 }
@@ -178,6 +185,12 @@ export function loadConfig(env: Env = process.env): Config {
       max: 600_000,
     }),
     fastPath: readSwitch(env, 'GRAPHQL_FAST_PATH', true),
+    shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', {
+      default: 5_000,
+      min: 0,
+      max: 600_000,
+    }),
+    metrics: readSwitch(env, 'METRICS', true),
   });
 }
 

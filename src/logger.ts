@@ -20,9 +20,15 @@ export function redactBearer(text: string): string {
  * line of defence: no code here logs headers or the configuration, but a host may pass its own
  * objects; logged errors lose any `Bearer <credential>` in their message and stack.
  */
-export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  destination?: DestinationStream,
+  /** Fields added to every line, such as the active span's `trace_id` and `span_id`. */
+  mixin?: () => Record<string, unknown>,
+): Logger {
   const options: pino.LoggerOptions = {
     level,
+    mixin,
     base: undefined,
     serializers: {
       err: (error: unknown) => {

@@ -3,11 +3,14 @@
  * upstream is configured outside production, serve, and shut down cleanly on SIGTERM/SIGINT.
  */
 import 'reflect-metadata';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig } from './config';
 import type { Emulator } from './emulator';
 import { createLogger } from './logger';
 import { createServer } from './http/server';
 import { upstreamBudgetMs } from './synctera/retry-policy';
+import { startTracing } from './telemetry/tracing';
+import { readTracingConfig } from './telemetry/tracing-config';
 
 const EMULATOR_BANNER = `
 ================================================================================
@@ -19,14 +22,17 @@ const EMULATOR_BANNER = `
 
 async function main(): Promise<void> {
   let config;
+  let tracingConfig;
   try {
     config = loadConfig(process.env);
+    tracingConfig = readTracingConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Configuration error: ${error.message}`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  const tracing = tracingConfig && startTracing(tracingConfig);
+  const logger = createLogger(config.logLevel, undefined, tracing?.logFields);
 
   let emulator: Emulator | undefined;
   if (config.upstream.baseUrl === undefined) {
@@ -35,7 +41,7 @@ async function main(): Promise<void> {
     emulator = await startEmulator();
     console.warn(EMULATOR_BANNER);
   }
-  const server = await createServer({ config, logger, upstreamBaseUrl: emulator?.url });
+  const server = await createServer({ config, logger, upstreamBaseUrl: emulator?.url, tracing });
   const url = await server.listen();
   // A router in front must wait at least this long for this subgraph (schema/router.yaml).
   const budgetMs = upstreamBudgetMs(server.upstream.retryPolicy, server.upstream.timeoutMs);
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
       url,
       upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}`,
       upstreamBudgetMs: budgetMs,
+      tracing: tracingConfig === undefined ? 'off' : tracingConfig.tracesUrl,
     },
     config.production
       ? `Subgraph ready at ${url}`
@@ -63,6 +70,12 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Routers and the endpoints controller need a moment to stop sending traffic here: until
+    // then, new requests are still served while /ready answers 503.
+    server.drain();
+    const delayMs = config.shutdownDelayMs;
+    logger.info({ signal, delayMs }, 'draining: /ready answers 503, still serving');
+    await sleep(delayMs);
     const graceMs = config.shutdownGraceMs;
     logger.info({ signal, graceMs }, 'shutting down: refusing new connections, finishing requests');
     // The bound: requests still running after the grace period are dropped (exit code 1).
@@ -72,6 +85,7 @@ async function main(): Promise<void> {
     }, graceMs).unref();
     await server.close();
     await emulator?.close();
+    await tracing?.shutdown();
     logger.info('shut down');
     process.exit(0);
   };

@@ -5,6 +5,7 @@ import { upstreamAuthorization } from '../synctera/authorization';
 import { headerText } from '../utils/headers';
 import { SyncteraClient } from '../synctera/client';
 import type { Upstream } from '../synctera/upstream';
+import { callerTraceHeaders, type UpstreamTelemetry } from '../telemetry/upstream-telemetry';
 
 /** What every resolver of one GraphQL request sees; nothing in it is shared between requests. */
 export interface Context {
@@ -36,7 +37,10 @@ export const SUBGRAPH_REQUEST_HEADERS = {
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Builds a fresh {@link Context} for each request over the server's shared upstream. */
-export function createContextFunction(upstream: Upstream): ContextFunction<[ContextArgs], Context> {
+export function createContextFunction(
+  upstream: Upstream,
+  telemetry?: UpstreamTelemetry,
+): ContextFunction<[ContextArgs], Context> {
   return async ({ req, callerGone }) => {
     const requestId = requestIdOf(req);
     return {
@@ -50,6 +54,8 @@ export function createContextFunction(upstream: Upstream): ContextFunction<[Cont
         logger: upstream.logger,
         requestId,
         callerGone,
+        telemetry,
+        traceHeaders: callerTraceHeaders(req.headers),
         authorization: upstreamAuthorization(
           headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.authorization]),
           upstream.apiKey,

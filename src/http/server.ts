@@ -21,8 +21,11 @@ import { createSubgraphSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
 import { createUpstream, type Upstream } from '../synctera/upstream';
-import { sendJson } from '../utils/json-response';
 import { createCorsHandler } from './cors';
+import { Metrics } from '../telemetry/metrics';
+import { Telemetry } from '../telemetry/telemetry';
+import type { Tracing } from '../telemetry/tracing';
+import { createOperationsRoutes } from './operations-routes';
 import { allowMethods, answerClientError, HttpError, sendError } from './refusals';
 import { readJsonBody } from './request-body';
 
@@ -31,9 +34,6 @@ export const GRAPHQL_PATH = '/graphql';
 
 /** Methods of the GraphQL endpoint (OPTIONS for CORS preflights). */
 const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
-
-/** Methods of the probes. */
-const PROBE_METHODS = ['GET', 'HEAD'];
 
 /** An unexpected failure, as the caller sees it: no detail, which may hold internals. */
 const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
@@ -64,6 +64,8 @@ export interface ServerOptions {
   readonly retryPolicy?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
   /** The schema to serve (with this module's context); defaults to {@link createSubgraphSchema}. */
   readonly schema?: GraphQLSchema;
+  /** Started tracing (`startTracing`); without it, no span is made and trace context is forwarded. */
+  readonly tracing?: Tracing;
 }
 
 /** A started subgraph: Apollo Server behind a Node HTTP server, not yet listening. */
@@ -73,6 +75,11 @@ export interface SubgraphServer {
   readonly upstream: Upstream;
   /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /**
+   * The first step of a shutdown: `/ready` answers 503 and answers ask clients to close their
+   * connection, so routers move to other replicas; everything is still served until `close()`.
+   */
+  drain(): void;
   /**
    * Stops accepting, lets in-flight requests finish (for up to `config.shutdownGraceMs`, then
    * their connections are closed), then closes the upstream pool.
@@ -92,11 +99,13 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     throw new Error('No upstream: set SYNCTERA_BASE_URL or pass upstreamBaseUrl (the emulator).');
   }
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
-  const context = createContextFunction(upstream);
+  const telemetry = new Telemetry(config.metrics ? new Metrics() : undefined, options.tracing);
+  const context = createContextFunction(upstream, telemetry.upstream);
   const httpServer = createHttpServer(httpServerSettings(config.http));
   const schema = options.schema ?? createSubgraphSchema();
   const rules = operationRules(config.limits, { production: config.production });
-  const errors = errorFormatting(config.production, logger);
+  const formatting = errorFormatting(config.production, logger);
+  const errors = { ...formatting, formatError: telemetry.observeErrors(formatting.formatError) };
   const apollo = buildApolloServer({
     production: config.production,
     schema,
@@ -108,12 +117,15 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
         httpServer,
         stopGracePeriodMillis: config.shutdownGraceMs,
       }),
+      ...telemetry.apolloPlugins(),
     ],
   });
   const cors = createCorsHandler(config.corsOrigins);
   const fastPath: FastPath | undefined = config.fastPath
     ? createFastPath({ schema, mutations: new PreparedMutations(schema, { rules }), errors })
     : undefined;
+  const readiness = { draining: false };
+  const operationsRoutes = createOperationsRoutes(readiness, telemetry.metrics);
   let stopping = false;
   await apollo.start();
 
@@ -139,13 +151,10 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
   });
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const path = (req.url ?? '/').split('?')[0];
-    // Probes come before CORS: they must answer whatever the request's Origin.
-    if (path === '/health') {
-      allowMethods(req, PROBE_METHODS);
-      sendJson(res, 200, { status: 'ok' });
-      return;
-    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (readiness.draining) res.setHeader('connection', 'close');
+    // Probes and metrics come before CORS: they must answer whatever the request's Origin.
+    if (await operationsRoutes(path, req, res)) return;
     if (cors(req, res)) return;
     if (path !== GRAPHQL_PATH) {
       throw new HttpError(404, 'NOT_FOUND', `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.`);
@@ -159,21 +168,28 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       return;
     }
     allowMethods(req, GRAPHQL_METHODS);
-    const callerGone = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) callerGone.abort();
+    await telemetry.observeGraphQL(req, res, async (observation) => {
+      const callerGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) callerGone.abort();
+      });
+      const body = await readJsonBody(req, config.limits.maxBodyBytes);
+      observation.body(body);
+      let contextValue: Promise<Context> | undefined;
+      const requestContext = () =>
+        (contextValue ??= context({ req, callerGone: callerGone.signal }));
+      if (body !== undefined && fastPath !== undefined && !stopping) {
+        if (await fastPath(req, res, body, requestContext)) {
+          observation.servedByFastPath();
+          return;
+        }
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: toHttpGraphQLRequest(req, body),
+        context: requestContext,
+      });
+      await writeHttpGraphQLResponse(res, response, requestId);
     });
-    const body = await readJsonBody(req, config.limits.maxBodyBytes);
-    let contextValue: Promise<Context> | undefined;
-    const requestContext = () => (contextValue ??= context({ req, callerGone: callerGone.signal }));
-    if (body !== undefined && fastPath !== undefined && !stopping) {
-      if (await fastPath(req, res, body, requestContext)) return;
-    }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: toHttpGraphQLRequest(req, body),
-      context: requestContext,
-    });
-    await writeHttpGraphQLResponse(res, response, requestId);
   }
 
   return {
@@ -191,6 +207,9 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       const address = httpServer.address() as AddressInfo;
       const shownHost = host ?? 'localhost';
       return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
+    },
+    drain() {
+      readiness.draining = true;
     },
     async close() {
       stopping = true;

@@ -10,6 +10,12 @@ import {
 } from '../verification/errors';
 import { errorFromUpstreamStatus } from './upstream-errors';
 import type { Logger } from '../logger';
+import type { Span } from '@opentelemetry/api';
+import {
+  failureOf,
+  type TraceHeaders,
+  type UpstreamTelemetry,
+} from '../telemetry/upstream-telemetry';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';
 import {
@@ -52,6 +58,10 @@ export interface SyncteraClientOptions {
   readonly logger: Logger;
   /** Aborts when the caller has gone: no new attempt, no backoff wait, and the attempt in flight is abandoned. */
   readonly callerGone?: AbortSignal;
+  /** Metrics and spans of the attempts. */
+  readonly telemetry?: UpstreamTelemetry;
+  /** The caller's W3C trace context, sent upstream unchanged when no attempt span is made. */
+  readonly traceHeaders?: TraceHeaders;
 }
 
 interface SessionCall {
@@ -114,20 +124,31 @@ export class SyncteraClient {
    * so a session it may have created is returned when the caller retries.
    */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
-    const { retryPolicy, logger, requestId, callerGone } = this.options;
+    const { retryPolicy, logger, requestId, callerGone, telemetry } = this.options;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const result = await this.attempt(call);
+      const span = telemetry?.startAttempt(attempt);
+      const result = await this.attempt(call, span);
       const outcome = result.outcome;
+      const durationMs = performance.now() - started;
+      const delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
+      telemetry?.endAttempt(span, {
+        attempt,
+        end:
+          outcome.kind === 'response'
+            ? outcome
+            : { failure: result.failureKind ?? 'network_error' },
+        seconds: durationMs / 1000,
+        retryReason: delayMs === undefined ? undefined : retryReason(outcome),
+      });
       const attemptFields = {
         requestId,
         attempt,
         status: outcome.kind === 'response' ? outcome.status : null,
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(durationMs),
         failure: result.failure ?? null,
       };
       this.abandonIfCallerGone(attemptFields);
-      const delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
       logger.info(
         {
           ...attemptFields,
@@ -136,7 +157,11 @@ export class SyncteraClient {
         },
         'upstream attempt',
       );
-      if (delayMs === undefined) return this.settle(result, call, attempt);
+      if (delayMs === undefined) {
+        const payload = this.settle(result, call, attempt);
+        telemetry?.sessionCreated();
+        return payload;
+      }
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
       this.abandonIfCallerGone({ requestId, attempt });
     }
@@ -155,8 +180,9 @@ export class SyncteraClient {
     );
   }
 
-  private async attempt(call: SessionCall): Promise<AttemptResult> {
-    const { dispatcher, path, timeoutMs, requestId, callerGone } = this.options;
+  private async attempt(call: SessionCall, span: Span | undefined): Promise<AttemptResult> {
+    const { dispatcher, path, timeoutMs, requestId, callerGone, telemetry, traceHeaders } =
+      this.options;
     try {
       const answer = await exchange(
         dispatcher,
@@ -169,6 +195,7 @@ export class SyncteraClient {
             'x-request-id': requestId,
             'content-type': 'application/json',
             accept: 'application/json, application/problem+json',
+            ...(telemetry ? telemetry.headers(span, traceHeaders) : traceHeaders),
           },
           body: call.json,
         },
@@ -192,6 +219,7 @@ export class SyncteraClient {
         outcome: { kind: 'network-error' },
         upstreamRequestId: null,
         failure: quotable(describeFailure(error, timeoutMs), call.credential),
+        failureKind: failureOf(error),
       };
     }
   }
@@ -256,6 +284,8 @@ interface AttemptResult {
   readonly upstreamRequestId: string | null;
   /** Why there was no answer (quotable: the credential redacted). */
   readonly failure?: string;
+  /** The same, as a metrics label. */
+  readonly failureKind?: ReturnType<typeof failureOf>;
 }
 
 /** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words

@@ -81,8 +81,13 @@ export class CredentialScanner {
     return redacted + text.slice(from);
   }
 
-  /** Whether `text` repeats any part of the credential. */
+  /**
+   * Whether `text` repeats any part of the credential. Never for a credential shorter than the
+   * window: it has no part in that sense, and a few common characters (a one-letter token is in
+   * every URL) must not make a whole answer unusable; its text is still redacted.
+   */
   appearsIn(text: string): boolean {
+    if (this.width < CREDENTIAL_WINDOW) return false;
     return (
       this.scan(text, false, undefined, true).length > 0 ||
       (text.includes('%') && this.scan(text, true, undefined, true).length > 0)

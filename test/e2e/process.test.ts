@@ -52,6 +52,7 @@ describe('the process (npm start)', () => {
       PORT: '0',
       SYNCTERA_BASE_URL: emulator.url,
       SHUTDOWN_GRACE_MS: '10000',
+      SHUTDOWN_DELAY_MS: '0',
     });
     try {
       const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
@@ -91,7 +92,12 @@ describe('the process (npm start)', () => {
   it('exits anyway, with a log line, when a request outlives SHUTDOWN_GRACE_MS', async () => {
     const emulator = await startEmulator();
     emulator.injectFault({ kind: 'hang' });
-    const started = start({ PORT: '0', SYNCTERA_BASE_URL: emulator.url, SHUTDOWN_GRACE_MS: '300' });
+    const started = start({
+      PORT: '0',
+      SYNCTERA_BASE_URL: emulator.url,
+      SHUTDOWN_GRACE_MS: '300',
+      SHUTDOWN_DELAY_MS: '0',
+    });
     try {
       const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
       const pending = postGraphQL(url as string, {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config';
 import { SUBGRAPH_REQUEST_HEADERS } from '../../src/graphql/context';
 import { GRAPHQL_PATH } from '../../src/http/server';
 import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from '../../src/synctera/retry-policy';
+import { readTracingConfig } from '../../src/telemetry/tracing-config';
 import { CUSTOMERS_SDL } from '../fixtures/customers-subgraph';
 import { composeSupergraph } from './compose';
 import { CUSTOMERS_SUBGRAPH_NAME, SUBGRAPH_NAME } from './supergraph-stack';
@@ -25,6 +26,14 @@ interface RouterConfig {
   };
   include_subgraph_errors?: { all?: boolean; subgraphs?: Record<string, boolean> };
   traffic_shaping?: { subgraphs?: Record<string, { timeout?: string }> };
+  telemetry?: {
+    exporters?: {
+      tracing?: {
+        propagation?: Record<string, boolean>;
+        otlp?: { enabled?: boolean; protocol?: string; endpoint?: string };
+      };
+    };
+  };
 }
 
 const readYaml = <T>(path: string): T => parseYaml(readFileSync(path, 'utf8')) as T;
@@ -92,5 +101,25 @@ describe('schema/router.yaml (Apollo Router)', () => {
     const timeout = config.traffic_shaping?.subgraphs?.[SUBGRAPH_NAME]?.timeout ?? '';
     expect(timeout).toMatch(/^\d+s$/);
     expect(Number.parseInt(timeout, 10) * 1000).toBeGreaterThan(budgetMs);
+  });
+
+  describe('tracing', () => {
+    const tracing = config.telemetry?.exporters?.tracing;
+
+    it('propagates W3C trace context, which this subgraph continues into its upstream call', () => {
+      expect(tracing?.propagation?.trace_context).toBe(true);
+    });
+
+    it("exports over OTLP/HTTP to the collector this subgraph exports to, by the subgraph's variable", () => {
+      expect(tracing?.otlp).toMatchObject({ enabled: true, protocol: 'http' });
+      const [, variable, fallback] =
+        /^\$\{env\.(OTEL_EXPORTER_OTLP_ENDPOINT):-(\S+)\}$/.exec(tracing?.otlp?.endpoint ?? '') ??
+        [];
+      expect(variable).toBe('OTEL_EXPORTER_OTLP_ENDPOINT');
+      // The router appends /v1/traces to its endpoint, as the subgraph does to the same variable.
+      expect(readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: fallback ?? '' })?.tracesUrl).toBe(
+        readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp' })?.tracesUrl,
+      );
+    });
   });
 });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
 import { createServer, type SubgraphServer } from '../../src/http/server';
+import type { Tracing } from '../../src/telemetry/tracing';
 
 /** A token used by tests; asserted never to show up in a response body. */
 export const TEST_TOKEN = 'test-token-3f9c1d2e7a';
@@ -34,6 +35,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** How the subgraph of a stack is built besides its environment. */
+export interface StackOptions {
+  readonly logger?: Logger;
+  readonly tracing?: Tracing;
+}
+
 /**
  * Starts a subgraph in front of the upstream at `baseUrl` and resolves with its /graphql URL.
  * `env` adds configuration variables; backoff is zero so retries are quick (their timing has
@@ -42,12 +49,13 @@ export interface Stack {
 export async function startSubgraph(
   baseUrl: string,
   env: Record<string, string> = {},
-  { logger = createLogger('silent') }: { logger?: Logger } = {},
+  { logger = createLogger('silent'), tracing }: StackOptions = {},
 ): Promise<{ subgraph: SubgraphServer; url: string }> {
   const config = loadConfig({ SYNCTERA_BASE_URL: baseUrl, ...env });
   const subgraph = await createServer({
     config,
     logger,
+    tracing,
     retryPolicy: { baseDelayMs: 0, maxDelayMs: 0 },
   });
   return { subgraph, url: await subgraph.listen(0, '127.0.0.1') };
@@ -56,7 +64,7 @@ export async function startSubgraph(
 /** Starts an emulator and a subgraph in front of it (see {@link startSubgraph}). */
 export async function startStack(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: StackOptions = {},
 ): Promise<Stack> {
   const emulator = await startEmulator();
   const { subgraph, url } = await startSubgraph(emulator.url, env, options);
@@ -83,7 +91,7 @@ export async function startStack(
  */
 export function useStack(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: StackOptions = {},
 ): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async () => {

@@ -49,6 +49,8 @@ describe('loadConfig defaults', () => {
       // The upstream budget (3 attempts of 10 s, 2 waits of at most 5 s) and 5 s to answer.
       shutdownGraceMs: 45_000,
       fastPath: true,
+      shutdownDelayMs: 5_000,
+      metrics: true,
     });
     expect(DEFAULT_SESSION_PATH).toBe('/verifications/document_verification_session');
   });

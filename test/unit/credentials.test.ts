@@ -119,13 +119,15 @@ describe('CredentialScanner', () => {
       `a ${REDACTED} b ${REDACTED} c k3y/A d`,
     );
     expect(short.appearsIn('k3y/A')).toBe(false);
+    // No part of it, in the contract's sense, refuses an answer; a one-letter token would
+    // refuse every session URL.
+    expect(short.appearsIn('a K3Y/AB b')).toBe(false);
+    expect(new CredentialScanner('t').appearsIn('https://example.test/session')).toBe(false);
   });
 
-  it('scans 64 KiB of echoes in linear time', () => {
+  it('redacts every echo in 64 KiB, the largest upstream body read', () => {
     const text = `${'x'.repeat(97)}%2F${CREDENTIAL.toUpperCase()}`.repeat(600).slice(0, 65_536);
-    const started = performance.now();
     const redacted = scanner.redact(text);
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(leakedParts(redacted, [CREDENTIAL])).toEqual([]);
   });
 });

@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { METRICS_CONTENT_TYPE, type Metrics } from '../telemetry/metrics';
+import { endWithLength, sendJson } from '../utils/json-response';
+import { allowMethods, HttpError } from './refusals';
+
+/** Where the probes and the Prometheus metrics are served. */
+export const HEALTH_PATH = '/health';
+export const READY_PATH = '/ready';
+export const METRICS_PATH = '/metrics';
+
+/** Methods of the probes and the metrics. */
+const PROBE_METHODS = ['GET', 'HEAD'];
+
+/** Whether the server still wants new traffic: false from the first shutdown signal on. */
+export interface Readiness {
+  readonly draining: boolean;
+}
+
+/**
+ * Answers `/health`, `/ready` and `/metrics` (resolves true when it did). None looks at the
+ * upstream: a Synctera incident must not take every replica out of the router's pool at once,
+ * and none depends on CORS, since probes and scrapers send no Origin.
+ */
+export function createOperationsRoutes(
+  readiness: Readiness,
+  metrics: Metrics | undefined,
+): (path: string, req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (path, req, res) => {
+    if (path === HEALTH_PATH) {
+      allowMethods(req, PROBE_METHODS);
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    }
+    if (path === READY_PATH) {
+      allowMethods(req, PROBE_METHODS);
+      res.setHeader('cache-control', 'no-store');
+      if (readiness.draining) sendJson(res, 503, { status: 'draining' });
+      else sendJson(res, 200, { status: 'ready' });
+      return true;
+    }
+    if (path === METRICS_PATH && metrics !== undefined) {
+      allowMethods(req, PROBE_METHODS);
+      let text: string;
+      try {
+        text = await metrics.render();
+      } catch {
+        throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'The metrics could not be collected.');
+      }
+      res.statusCode = 200;
+      res.setHeader('content-type', METRICS_CONTENT_TYPE);
+      res.setHeader('cache-control', 'no-store');
+      endWithLength(res, text);
+      return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,82 @@
+import { ConfigError } from '../config';
+
+/** `service.name` of the spans when `OTEL_SERVICE_NAME` is unset. */
+export const DEFAULT_SERVICE_NAME = 'document-verification-subgraph';
+
+/** The OTLP/HTTP port and path the OpenTelemetry specification gives when no endpoint is set. */
+const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+const TRACES_PATH = 'v1/traces';
+
+/** How traces are exported, when they are. */
+export interface TracingConfig {
+  readonly serviceName: string;
+  /** Full URL the spans are POSTed to (OTLP over HTTP, JSON encoding). */
+  readonly tracesUrl: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the standard OpenTelemetry variables. Tracing is on only when they ask for an exporter:
+ * `OTEL_TRACES_EXPORTER=otlp`, or an OTLP endpoint (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or
+ * `OTEL_EXPORTER_OTLP_ENDPOINT`) with `OTEL_TRACES_EXPORTER` unset. `OTEL_SDK_DISABLED=true`
+ * and `OTEL_TRACES_EXPORTER=none` turn it off whatever else is set. Undefined means off.
+ * Values this process cannot honour (another exporter, gRPC) stop start-up with a message, rather
+ * than leaving an operator to wonder why no trace arrives.
+ */
+export function readTracingConfig(env: Env): TracingConfig | undefined {
+  if (present(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
+  const exporters = present(env, 'OTEL_TRACES_EXPORTER')
+    ?.split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const unsupported = exporters?.find((name) => name !== 'otlp' && name !== 'none');
+  if (unsupported !== undefined) {
+    throw new ConfigError(
+      'OTEL_TRACES_EXPORTER',
+      `only "otlp" (OTLP over HTTP) and "none" are supported, got "${unsupported}"`,
+    );
+  }
+  const tracesEndpoint = present(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const endpoint = present(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const on =
+    exporters === undefined
+      ? tracesEndpoint !== undefined || endpoint !== undefined
+      : exporters.includes('otlp') && !exporters.includes('none');
+  if (!on) return undefined;
+  readProtocol(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
+  readProtocol(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  return Object.freeze({
+    serviceName: present(env, 'OTEL_SERVICE_NAME') ?? DEFAULT_SERVICE_NAME,
+    tracesUrl:
+      tracesEndpoint !== undefined
+        ? httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint)
+        : // The general endpoint is a base: the signal's path is appended (specification).
+          `${httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT).replace(/\/*$/, '/')}${TRACES_PATH}`,
+  });
+}
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function readProtocol(env: Env, name: string): void {
+  const raw = present(env, name);
+  if (raw !== undefined && !raw.startsWith('http/')) {
+    throw new ConfigError(name, `only OTLP over HTTP is supported (http/json), got "${raw}"`);
+  }
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
+  }
+  return url.href;
+}

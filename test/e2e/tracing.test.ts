@@ -1,0 +1,280 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { print } from 'graphql';
+import { CreateSessionDocument } from '../generated/graphql';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { exitCode, startScript, waitForOutput } from '../helpers/process';
+import { AUTH, PERSON_ID, postGraphQL, type Stack, startStack, TEST_TOKEN } from '../helpers/stack';
+import { startEmulator } from '../../src/emulator';
+
+/** One span as an OTLP/HTTP JSON export carries it, attributes flattened. */
+interface ReceivedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: Record<string, unknown>;
+  readonly status: { code?: number; message?: string };
+  readonly events: Array<{ name: string; attributes: Record<string, unknown> }>;
+}
+
+interface OtlpKeyValue {
+  key: string;
+  value: Record<string, unknown>;
+}
+
+const flatten = (attributes: OtlpKeyValue[] = []) =>
+  Object.fromEntries(attributes.map(({ key, value }) => [key, Object.values(value)[0]]));
+
+/** An OTLP/HTTP receiver on loopback: what the exporter posts to /v1/traces, decoded. */
+async function startReceiver() {
+  const bodies: string[] = [];
+  const paths: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      bodies.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/traces`,
+    paths,
+    bodies,
+    resources: () =>
+      bodies.flatMap((body) =>
+        (
+          JSON.parse(body) as { resourceSpans: Array<{ resource: { attributes: OtlpKeyValue[] } }> }
+        ).resourceSpans.map((r) => flatten(r.resource.attributes)),
+      ),
+    spans: (): ReceivedSpan[] =>
+      bodies.flatMap((body) =>
+        (
+          JSON.parse(body) as {
+            resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
+          }
+        ).resourceSpans.flatMap((r) =>
+          r.scopeSpans.flatMap((s) =>
+            s.spans.map((span) => ({
+              traceId: span.traceId as string,
+              spanId: span.spanId as string,
+              parentSpanId: (span.parentSpanId as string | undefined) || undefined,
+              name: span.name as string,
+              kind: span.kind as number,
+              attributes: flatten(span.attributes as OtlpKeyValue[]),
+              status: (span.status ?? {}) as ReceivedSpan['status'],
+              events: (
+                (span.events ?? []) as Array<{ name: string; attributes: OtlpKeyValue[] }>
+              ).map((e) => ({ name: e.name, attributes: flatten(e.attributes) })),
+            })),
+          ),
+        ),
+      ),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+const CALLER_SPAN = '00f067aa0ba902b7';
+const CALLER_HEADERS = {
+  ...AUTH,
+  traceparent: `00-4bf92f3577b34da6a3ce929d0e0e4736-${CALLER_SPAN}-01`,
+  tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+};
+const MUTATION = print(CreateSessionDocument);
+const variables = { input: { customer: { personId: PERSON_ID } } };
+
+/** dist/main.js (built by `npm run build`), with tracing on towards `receiverUrl`. */
+const MAIN = resolve(__dirname, '../../dist/main.js');
+
+/** A process of the subgraph exporting to the receiver, with its emulator and JSON log lines. */
+async function startTracedProcess(receiverUrl: string, env: Record<string, string> = {}) {
+  const emulator = await startEmulator();
+  const started = startScript(MAIN, {
+    PORT: '0',
+    SYNCTERA_BASE_URL: emulator.url,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl.replace(/\/v1\/traces$/, ''),
+    OTEL_SERVICE_NAME: 'dv-test',
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    SHUTDOWN_DELAY_MS: '0',
+    ...env,
+  });
+  const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
+  return {
+    url: url as string,
+    emulator,
+    entries: (msg: string) =>
+      started
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.msg === msg),
+    async close() {
+      started.child.kill('SIGTERM');
+      await exitCode(started);
+      await emulator.close();
+    },
+  };
+}
+
+describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let fast: Awaited<ReturnType<typeof startTracedProcess>>;
+  let apolloOnly: Awaited<ReturnType<typeof startTracedProcess>>;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    [fast, apolloOnly] = await Promise.all([
+      startTracedProcess(receiver.url),
+      startTracedProcess(receiver.url, { GRAPHQL_FAST_PATH: 'off' }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([fast?.close(), apolloOnly?.close()]);
+    await receiver.close();
+  });
+  beforeEach(() => {
+    fast.emulator.reset();
+    apolloOnly.emulator.reset();
+  });
+
+  /** The spans of `traceId` once `count` of them have arrived. */
+  async function spansOf(traceId: string, count: number): Promise<ReceivedSpan[]> {
+    for (const deadline = Date.now() + 10_000; ;) {
+      const spans = receiver.spans().filter((s) => s.traceId === traceId);
+      if (spans.length >= count) return spans;
+      if (Date.now() > deadline) throw new Error(`${spans.length} of ${count} spans arrived`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it.each([
+    ['the fast path', () => fast, { query: MUTATION, variables, operationName: 'CreateSession' }],
+    ["Apollo Server's path", () => apolloOnly, { query: MUTATION, variables }],
+    ['the fast path, no operationName in the body', () => fast, { query: MUTATION, variables }],
+  ])(
+    'continues the caller’s trace through %s into every upstream attempt',
+    async (_path, which, request) => {
+      const { url, emulator, entries } = which();
+      const traceId = randomBytes(16).toString('hex');
+      const headers = { ...CALLER_HEADERS, traceparent: `00-${traceId}-${CALLER_SPAN}-01` };
+      emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'busy' } });
+      const { body } = await postGraphQL(url, request, headers);
+      expect(body.errors).toBeUndefined();
+
+      const spans = await spansOf(traceId, 3);
+      expect(receiver.paths[0]).toBe('POST /v1/traces application/json');
+      expect(receiver.resources()[0]?.['service.name']).toBe('dv-test');
+      const server = spans.find((s) => s.kind === SERVER);
+      expect(server).toMatchObject({
+        name: 'mutation CreateSession',
+        parentSpanId: CALLER_SPAN,
+        attributes: {
+          'graphql.operation.name': 'CreateSession',
+          'graphql.operation.type': 'mutation',
+          'http.request.method': 'POST',
+          'http.response.status_code': 200,
+        },
+      });
+      const attempts = spans
+        .filter((s) => s.kind === CLIENT)
+        .sort(
+          (a, b) =>
+            Number(a.attributes['upstream.attempt']) - Number(b.attributes['upstream.attempt']),
+        );
+      expect(attempts.map((s) => s.attributes)).toEqual([
+        {
+          'http.request.method': 'POST',
+          'http.request.resend_count': 0,
+          'upstream.attempt': 1,
+          'http.response.status_code': 503,
+          'upstream.retry_reason': 'status-503',
+        },
+        {
+          'http.request.method': 'POST',
+          'http.request.resend_count': 1,
+          'upstream.attempt': 2,
+          'http.response.status_code': 201,
+        },
+      ]);
+      for (const attempt of attempts) expect(attempt.parentSpanId).toBe(server?.spanId);
+
+      // What the upstream received: the same trace, each attempt's span as parent.
+      expect(emulator.requests.map((r) => r.headers.traceparent)).toEqual(
+        attempts.map((s) => `00-${traceId}-${s.spanId}-01`),
+      );
+      expect(emulator.requests.map((r) => r.headers.tracestate)).toEqual(
+        attempts.map(() => CALLER_HEADERS.tracestate),
+      );
+
+      // Log lines of the request carry its trace.
+      const lines = entries('upstream attempt').filter((line) => line.trace_id === traceId);
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line.span_id).toBe(server?.spanId);
+      expect(receiver.bodies.join('\n')).not.toContain(TEST_TOKEN);
+    },
+  );
+
+  it('starts a new trace without a caller traceparent, and marks errors by code only', async () => {
+    fast.emulator.injectFault({ kind: 'respond', status: 404, body: { detail: 'no such person' } });
+    const { body } = await postGraphQL(fast.url, { query: MUTATION, variables });
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const sent = fast.emulator.requests[0]?.headers.traceparent as string;
+    const [, traceId] = /^00-([\da-f]{32})-[\da-f]{16}-01$/.exec(sent) ?? [];
+    const server = (await spansOf(traceId ?? '', 2)).find((s) => s.kind === SERVER);
+    expect(server?.parentSpanId).toBeUndefined();
+    expect(server?.status.code).toBe(2);
+    expect(server?.events).toEqual([
+      { name: 'graphql.error', attributes: { 'graphql.error.code': 'NOT_FOUND' } },
+    ]);
+    expect(receiver.bodies.join('\n')).not.toContain('no such person');
+  });
+});
+
+describe('tracing off (the default)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.emulator.reset());
+
+  it('forwards the caller’s traceparent and tracestate upstream unchanged', async () => {
+    stack.emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'busy' } });
+    const { body } = await postGraphQL(stack.url, { query: MUTATION, variables }, CALLER_HEADERS);
+    expect(body.errors).toBeUndefined();
+    expect(stack.emulator.requests).toHaveLength(2);
+    for (const request of stack.emulator.requests) {
+      expect(request.headers.traceparent).toBe(CALLER_HEADERS.traceparent);
+      expect(request.headers.tracestate).toBe(CALLER_HEADERS.tracestate);
+    }
+  });
+
+  it('sends no trace context when the caller sent none, or a malformed one', async () => {
+    await postGraphQL(stack.url, { query: MUTATION, variables });
+    await postGraphQL(
+      stack.url,
+      { query: MUTATION, variables },
+      {
+        ...AUTH,
+        traceparent: 'not-a-traceparent',
+        tracestate: 'rojo=1',
+      },
+    );
+    for (const request of stack.emulator.requests) {
+      expect(request.headers.traceparent).toBeUndefined();
+      expect(request.headers.tracestate).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+import { print } from 'graphql';
+import { CreateSessionDocument } from '../generated/graphql';
+import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+
+const MUTATION = print(CreateSessionDocument);
+const input = { customer: { personId: PERSON_ID } };
+
+/** Resolves once `done()` holds; fails after a few seconds rather than polling forever. */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !done();) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The value of one sample line, `name{labels} value`, or undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('GET /metrics', () => {
+  const stack = useStack();
+  const metricsUrl = () => stack().url.replace(/\/graphql$/, '/metrics');
+  const scrape = async () => {
+    const response = await fetch(metricsUrl());
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    return response.text();
+  };
+  const create = (headers: Record<string, string> = AUTH, operationName = 'CreateSession') =>
+    postGraphQL(stack().url, { query: MUTATION, variables: { input }, operationName }, headers);
+
+  it('has the default process metrics and every metric of this subgraph, without a request', async () => {
+    const text = await scrape();
+    for (const name of [
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+      'graphql_requests_total',
+      'graphql_errors_total',
+      'graphql_requests_in_flight',
+      'upstream_attempts_total',
+      'upstream_attempt_duration_seconds',
+      'upstream_retries_total',
+      'document_verification_sessions_created_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('counts requests, errors by code, attempts, retries and sessions, on both paths', async () => {
+    const before = await scrape();
+    const at = (text: string, series: string) => sample(text, series) ?? 0;
+
+    expect((await create()).body.errors).toBeUndefined(); // fast path
+    stack().emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'down' } });
+    expect((await create()).body.errors).toBeUndefined(); // one retry, then a session
+    stack().emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'down' } }, 3);
+    const unavailable = await create();
+    expect(unavailable.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    const unauthenticated = await create({});
+    expect(unauthenticated.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const query = await postGraphQL(stack().url, {
+      query: '{ documentVerificationLanguages { code } }',
+    }); // Apollo Server's path
+    expect(query.body.errors).toBeUndefined();
+    const bad = await postGraphQL(stack().url, { query: '{ nope }', operationName: null });
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    const after = await scrape();
+    const delta = (series: string) => at(after, series) - at(before, series);
+    expect(delta('graphql_requests_total{operation_name="CreateSession"}')).toBe(4);
+    expect(delta('graphql_requests_total{operation_name="anonymous"}')).toBe(2);
+    expect(delta('graphql_errors_total{code="UPSTREAM_UNAVAILABLE"}')).toBe(1);
+    expect(delta('graphql_errors_total{code="UNAUTHENTICATED"}')).toBe(1);
+    expect(delta('graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
+    expect(delta('upstream_attempts_total{status="201"}')).toBe(2);
+    expect(delta('upstream_attempts_total{status="503"}')).toBe(4);
+    expect(delta('upstream_retries_total{reason="status-503"}')).toBe(3);
+    expect(delta('document_verification_sessions_created_total')).toBe(2);
+    expect(delta('upstream_attempt_duration_seconds_count{result="2xx"}')).toBe(2);
+    expect(delta('upstream_attempt_duration_seconds_count{result="5xx"}')).toBe(4);
+    expect(at(after, 'upstream_attempt_duration_seconds_bucket{le="+Inf",result="2xx"}')).toBe(
+      at(after, 'upstream_attempt_duration_seconds_count{result="2xx"}'),
+    );
+    expect(at(after, 'graphql_requests_in_flight')).toBe(0);
+    expect(after).not.toContain('test-token');
+  });
+
+  it('counts an attempt without an answer by its failure', async () => {
+    stack().emulator.injectFault({ kind: 'reset-before' }, 3);
+    const before = await scrape();
+    expect((await create()).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    const after = await scrape();
+    const series = 'upstream_attempts_total{status="network_error"}';
+    expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(3);
+    expect(sample(after, 'upstream_retries_total{reason="network-error"}')).toBeGreaterThan(0);
+  });
+
+  it('counts requests in flight', async () => {
+    stack().emulator.injectFault({ kind: 'delay', ms: 400 }, 2);
+    const pending = [create(), create()];
+    await until(() => stack().emulator.requests.length === 2);
+    expect(sample(await scrape(), 'graphql_requests_in_flight')).toBe(2);
+    await Promise.all(pending);
+    expect(sample(await scrape(), 'graphql_requests_in_flight')).toBe(0);
+  });
+
+  it('keeps label values bounded whatever callers send', async () => {
+    const hostile = [
+      ...Array.from({ length: 120 }, (_, i) => `Op${i}`),
+      'x"} 1\nevil_metric{a="',
+      'a'.repeat(5000),
+      'Ünïcode',
+    ];
+    for (const name of hostile) {
+      await postGraphQL(
+        stack().url,
+        {
+          query: `mutation ${name.replace(/\W/g, '_').slice(0, 60)} { __typename }`,
+          operationName: name,
+        },
+        {
+          ...AUTH,
+          'x-request-id': name.replace(/[^\x21-\x7e]/g, '?').slice(0, 100),
+          'idempotency-key': `k-${name.length}`,
+          traceparent: `00-${'f'.repeat(32)}-${'e'.repeat(16)}-01`,
+          'x-apollo-operation-name': name.replace(/[^\x21-\x7e]/g, '?').slice(0, 200),
+        },
+      );
+    }
+    const text = await scrape();
+    const requestSeries = text
+      .split('\n')
+      .filter((line) => line.startsWith('graphql_requests_total{'));
+    expect(requestSeries.length).toBeLessThanOrEqual(50 + 2);
+    expect(text).toContain('graphql_requests_total{operation_name="other"}');
+    expect(text).not.toContain('evil_metric');
+    expect(text).not.toContain('a'.repeat(100));
+    expect(text).not.toContain('Ünïcode');
+    const errorSeries = text.split('\n').filter((line) => line.startsWith('graphql_errors_total{'));
+    expect(errorSeries.length).toBeLessThan(10);
+  });
+});
+
+describe('/metrics and /ready with CORS_ORIGINS set', () => {
+  const stack = useStack({ CORS_ORIGINS: 'https://studio.apollographql.com' });
+
+  it.each<Record<string, string>>([
+    {},
+    { origin: 'https://evil.example' },
+    { origin: 'https://studio.apollographql.com' },
+  ])('are answered, without CORS headers, with %j', async (headers) => {
+    for (const path of ['/metrics', '/ready']) {
+      const response = await fetch(stack().url.replace(/\/graphql$/, path), { headers });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+});
+
+describe('METRICS=off', () => {
+  const stack = useStack({ METRICS: 'off' });
+
+  it('serves no /metrics and still serves GraphQL', async () => {
+    const response = await fetch(stack().url.replace(/\/graphql$/, '/metrics'));
+    expect(response.status).toBe(404);
+    expect((await stack().execute(CreateSessionDocument, { input })).body.errors).toBeUndefined();
+  });
+});

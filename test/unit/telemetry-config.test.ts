@@ -1,0 +1,143 @@
+import { ConfigError, loadConfig } from '../../src/config';
+import {
+  ANONYMOUS_OPERATION,
+  BoundedLabel,
+  OTHER_LABEL_VALUE,
+  operationNameLabel,
+} from '../../src/telemetry/bounded-label';
+import { DEFAULT_SERVICE_NAME, readTracingConfig } from '../../src/telemetry/tracing-config';
+
+function refusal(env: Record<string, string>): ConfigError {
+  try {
+    readTracingConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`readTracingConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('readTracingConfig (OTEL_* variables)', () => {
+  it('is off by default', () => {
+    expect(readTracingConfig({})).toBeUndefined();
+  });
+
+  it('is on with OTEL_TRACES_EXPORTER=otlp, to the default OTLP/HTTP endpoint', () => {
+    expect(readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp' })).toEqual({
+      serviceName: DEFAULT_SERVICE_NAME,
+      tracesUrl: 'http://localhost:4318/v1/traces',
+    });
+    expect(DEFAULT_SERVICE_NAME).toBe('document-verification-subgraph');
+  });
+
+  it('is on with an endpoint alone, appending /v1/traces to the general one', () => {
+    expect(readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toEqual({
+      serviceName: DEFAULT_SERVICE_NAME,
+      tracesUrl: 'http://collector:4318/v1/traces',
+    });
+    expect(
+      readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/base/' })?.tracesUrl,
+    ).toBe('https://otel.example/base/v1/traces');
+  });
+
+  it('uses the traces endpoint as it is, before the general one', () => {
+    expect(
+      readTracingConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:9999/custom',
+        OTEL_SERVICE_NAME: 'dv-subgraph-eu',
+      }),
+    ).toEqual({ serviceName: 'dv-subgraph-eu', tracesUrl: 'http://traces:9999/custom' });
+  });
+
+  it.each([
+    [{ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' }],
+    [{ OTEL_SDK_DISABLED: ' TRUE ', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }],
+    [{ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }],
+    [{ OTEL_TRACES_EXPORTER: 'otlp,none' }],
+    [{ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'zipkin' }],
+  ])('is off with %j', (env) => {
+    expect(readTracingConfig(env)).toBeUndefined();
+  });
+
+  it('is on when OTEL_SDK_DISABLED is anything but true', () => {
+    expect(readTracingConfig({ OTEL_SDK_DISABLED: 'false', OTEL_TRACES_EXPORTER: 'otlp' })).toEqual(
+      expect.objectContaining({ serviceName: DEFAULT_SERVICE_NAME }),
+    );
+  });
+
+  it.each([
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER'],
+    [{ OTEL_TRACES_EXPORTER: 'otlp,console' }, 'OTEL_TRACES_EXPORTER'],
+    [
+      { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' },
+      'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    ],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+  ])('refuses %j, naming %s', (env, variable) => {
+    expect(refusal(env).variable).toBe(variable);
+  });
+
+  it('accepts both OTLP over HTTP protocols', () => {
+    for (const protocol of ['http/protobuf', 'http/json']) {
+      expect(
+        readTracingConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: protocol }),
+      ).toBeDefined();
+    }
+  });
+});
+
+describe('SHUTDOWN_DELAY_MS and METRICS', () => {
+  it('default to 5 s and on', () => {
+    const config = loadConfig({});
+    expect(config.shutdownDelayMs).toBe(5_000);
+    expect(config.metrics).toBe(true);
+  });
+
+  it('are read', () => {
+    const config = loadConfig({ SHUTDOWN_DELAY_MS: '0', METRICS: 'off' });
+    expect(config.shutdownDelayMs).toBe(0);
+    expect(config.metrics).toBe(false);
+  });
+
+  it.each([
+    [{ SHUTDOWN_DELAY_MS: '-1' }, 'SHUTDOWN_DELAY_MS'],
+    [{ SHUTDOWN_DELAY_MS: '5s' }, 'SHUTDOWN_DELAY_MS'],
+    [{ METRICS: 'yes' }, 'METRICS'],
+  ])('refuse %j', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(`${variable}: `);
+  });
+});
+
+describe('bounded label values', () => {
+  it('keeps the first distinct values, then answers "other"', () => {
+    const label = new BoundedLabel(/^[a-z]+$/, 2);
+    expect([label.of('a'), label.of('b'), label.of('c'), label.of('a'), label.of('B')]).toEqual([
+      'a',
+      'b',
+      OTHER_LABEL_VALUE,
+      'a',
+      OTHER_LABEL_VALUE,
+    ]);
+  });
+
+  it('reads operation names: GraphQL names up to 64 characters, "anonymous" without one', () => {
+    const label = operationNameLabel(3);
+    expect(label(undefined)).toBe(ANONYMOUS_OPERATION);
+    expect(label(null)).toBe(ANONYMOUS_OPERATION);
+    expect(label('CreateSession')).toBe('CreateSession');
+    expect(label(42)).toBe(OTHER_LABEL_VALUE);
+    expect(label('a'.repeat(65))).toBe(OTHER_LABEL_VALUE);
+    expect(label('_'.repeat(64))).toBe('_'.repeat(64));
+    expect(label('x{job="evil"}')).toBe(OTHER_LABEL_VALUE);
+    expect(label('émoji')).toBe(OTHER_LABEL_VALUE);
+    expect(label('Third')).toBe('Third');
+    expect(label('Fourth')).toBe(OTHER_LABEL_VALUE);
+    expect(label('CreateSession')).toBe('CreateSession');
+  });
+});
