@@ -58,12 +58,19 @@ describe('the production artifact (the container image, without a container engi
     }
   });
 
-  it('serves a session in production mode, answers the liveness probe and stops cleanly', async () => {
+  it('serves a session in production mode, answers the probes of the manifests and stops cleanly', async () => {
     const [node, main] = commandOf(runtime);
     expect(node).toBe('node');
     const started = startScript(
       main as string,
-      { ...envOf(runtime), PORT: '0', SYNCTERA_BASE_URL: emulator.url, SYNCTERA_API_KEY: API_KEY },
+      {
+        ...envOf(runtime),
+        PORT: '0',
+        SYNCTERA_BASE_URL: emulator.url,
+        SYNCTERA_API_KEY: API_KEY,
+        // The drain before shutdown has tests of its own.
+        SHUTDOWN_DELAY_MS: '0',
+      },
       { cwd: app },
     );
     try {
@@ -87,12 +94,20 @@ describe('the production artifact (the container image, without a container engi
       const deployment = single<{
         spec: {
           template: {
-            spec: { containers: Array<{ livenessProbe: { httpGet: { path: string } } }> };
+            spec: {
+              containers: Array<{
+                livenessProbe: { httpGet: { path: string } };
+                readinessProbe: { httpGet: { path: string } };
+              }>;
+            };
           };
         };
       }>(readManifests(), 'Deployment');
-      const liveness = deployment.spec.template.spec.containers[0]?.livenessProbe.httpGet.path;
-      expect((await fetch(new URL(liveness as string, url as string))).status).toBe(200);
+      const [container] = deployment.spec.template.spec.containers;
+      for (const probe of [container?.livenessProbe, container?.readinessProbe]) {
+        const path = probe?.httpGet.path as string;
+        expect((await fetch(new URL(path, url as string))).status).toBe(200);
+      }
 
       started.child.kill('SIGTERM');
       expect(await exitCode(started)).toBe(0);
