@@ -113,6 +113,8 @@ async function startServers(scenario: Scenario, profileDir: string | undefined):
           PORT: String(port),
           NODE_ENV: 'production',
           SYNCTERA_BASE_URL: upstreamUrl,
+          // Stopped between scenarios: no drain for routers that are not there.
+          SHUTDOWN_DELAY_MS: '0',
         }),
         nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
       }),

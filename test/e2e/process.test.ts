@@ -20,7 +20,8 @@ const start = (env: Record<string, string>) => startScript(MAIN, env);
 
 describe('the process (npm start)', () => {
   it('starts with the embedded emulator, serves a mutation and exits 0 on SIGTERM', async () => {
-    const started = start({ PORT: '0' });
+    // The drain before shutdown has tests of its own (probes.test.ts).
+    const started = start({ PORT: '0', SHUTDOWN_DELAY_MS: '0' });
     try {
       const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
       expect(started.output()).toContain('EMBEDDED EMULATOR');

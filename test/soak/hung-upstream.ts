@@ -1,8 +1,8 @@
 /**
  * Hung-upstream run (`npm run hung-upstream -- --callers N --cap N`): an upstream that accepts
- * connections and never answers, the built gateway (`dist/main.js`) in its own process in front
+ * connections and never answers, the built subgraph (`dist/main.js`) in its own process in front
  * of it, and N concurrent callers — once with SYNCTERA_MAX_CONNECTIONS=cap, once without a useful
- * cap. Prints, for each: the gateway's peak open file descriptors, upstream connections (peak
+ * cap. Prints, for each: the subgraph's peak open file descriptors, upstream connections (peak
  * open, total opened), /health latency during the hang, the time until every caller had an
  * answer, and the answers by code.
  */
@@ -98,13 +98,14 @@ async function runScenario(
   upstream: Awaited<ReturnType<typeof startHungUpstream>>,
 ) {
   const port = await freePort();
-  const gateway = startScript(MAIN, {
+  const subgraph = startScript(MAIN, {
     PORT: String(port),
     SYNCTERA_BASE_URL: upstream.url,
     SYNCTERA_MAX_CONNECTIONS: String(cap),
     SYNCTERA_TIMEOUT_MS: String(options.timeoutMs),
     SYNCTERA_MAX_RETRIES: String(options.retries),
     LOG_LEVEL: 'warn',
+    SHUTDOWN_DELAY_MS: '0',
   });
   try {
     const origin = `http://127.0.0.1:${port}`;
@@ -114,9 +115,9 @@ async function runScenario(
       } catch {
         await new Promise((r) => setTimeout(r, 50));
       }
-      if (gateway.child.exitCode !== null) throw new Error(gateway.output());
+      if (subgraph.child.exitCode !== null) throw new Error(subgraph.output());
     }
-    const pid = gateway.child.pid ?? 0;
+    const pid = subgraph.child.pid ?? 0;
     upstream.reset();
     const baselineFds = openFds(pid);
     let peakFds = baselineFds;
@@ -161,7 +162,7 @@ async function runScenario(
       scenario: name,
       maxConnections: cap === NO_CAP ? 'none' : cap,
       callers: options.callers,
-      gatewayFds: { before: baselineFds, peak: peakFds },
+      subgraphFds: { before: baselineFds, peak: peakFds },
       upstreamConnections: { peakOpen: upstream.stats.peakOpen, opened: upstream.stats.opened },
       healthLatencyMs: {
         samples: healthMs.length,
@@ -173,8 +174,8 @@ async function runScenario(
       codes: Object.fromEntries(codes),
     };
   } finally {
-    gateway.child.kill('SIGTERM');
-    await exitCode(gateway);
+    subgraph.child.kill('SIGTERM');
+    await exitCode(subgraph);
   }
 }
 

@@ -163,6 +163,7 @@ async function main(): Promise<number> {
       SYNCTERA_BASE_URL: emulator.url,
       SYNCTERA_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'error',
+      SHUTDOWN_DELAY_MS: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -208,7 +209,7 @@ async function main(): Promise<number> {
       duplicates: tally.duplicates,
       sessionsSharedByKeys: tally.shared,
       nonContractErrors: tally.nonContract,
-      gatewayRssMiB: {
+      subgraphRssMiB: {
         before: rssBefore ?? 'n/a',
         everyTenth: rssSamples.map((rss) => rss ?? 'n/a'),
         after: rssAfter ?? 'n/a',
