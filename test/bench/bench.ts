@@ -5,8 +5,11 @@
  *
  * Every server and the load generator run in processes of their own. Prints Markdown tables,
  * then one JSON line with every figure. `--smoke` runs a short version (figures mean nothing);
- * `--profile <dir>` writes CPU profiles of the subgraph processes there.
+ * `--profile <dir>` writes CPU profiles of the subgraph processes there; `--tracing` runs the
+ * subgraph with tracing on, exporting to a collector stand-in that drops what it gets.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { LoadResult, SequentialResult } from './load-job';
@@ -82,7 +85,10 @@ const API: Record<TargetId, Api> = {
 /** The servers of one scenario; `direct` is the emulator itself. */
 type Servers = Record<TargetId, ServerProcess>;
 
-async function startServers(scenario: Scenario, profileDir: string | undefined): Promise<Servers> {
+async function startServers(
+  scenario: Scenario,
+  { profileDir, subgraphEnv }: Options,
+): Promise<Servers> {
   const started: ServerProcess[] = [];
   const start = async (spec: Parameters<typeof startServer>[0]) => {
     const server = await startServer(spec);
@@ -115,6 +121,7 @@ async function startServers(scenario: Scenario, profileDir: string | undefined):
           SYNCTERA_BASE_URL: upstreamUrl,
           // Stopped between scenarios: no drain for routers that are not there.
           SHUTDOWN_DELAY_MS: '0',
+          ...subgraphEnv,
         }),
         nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
       }),
@@ -273,24 +280,63 @@ async function soakSubgraph(
   };
 }
 
-function parseArgs(argv: readonly string[]): { smoke: boolean; profileDir?: string } {
+/** What a run is asked for on the command line. */
+interface Options {
+  readonly smoke: boolean;
+  readonly profileDir?: string;
+  /** Extra environment of the subgraph (tracing on, with `--tracing`). */
+  readonly subgraphEnv: Readonly<Record<string, string>>;
+}
+
+function parseArgs(argv: readonly string[], traceSink: string | undefined): Options {
   const smoke = argv.includes('--smoke');
   const at = argv.indexOf('--profile');
   const profileDir = at === -1 ? undefined : argv[at + 1];
   if (at !== -1 && profileDir === undefined) throw new Error('--profile needs a directory');
-  return { smoke, profileDir: profileDir === undefined ? undefined : resolve(profileDir) };
+  return {
+    smoke,
+    profileDir: profileDir === undefined ? undefined : resolve(profileDir),
+    subgraphEnv:
+      traceSink === undefined
+        ? {}
+        : { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: traceSink },
+  };
+}
+
+/**
+ * With `--tracing`, a collector stand-in in this process that takes OTLP/HTTP exports and drops
+ * them, so the subgraph pays for making and exporting spans and nothing else.
+ */
+async function startTraceSink(
+  argv: readonly string[],
+): Promise<{ server: Server; exports: () => number } | undefined> {
+  if (!argv.includes('--tracing')) return undefined;
+  let exports = 0;
+  const sink = createServer((req, res) => {
+    exports += 1;
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((done) => sink.listen(0, '127.0.0.1', done));
+  return { server: sink, exports: () => exports };
 }
 
 async function main(): Promise<void> {
-  const { smoke, profileDir } = parseArgs(process.argv.slice(2));
-  const settings = smoke ? SMOKE : FULL;
+  const argv = process.argv.slice(2);
+  const sink = await startTraceSink(argv);
+  const sinkAddress = sink?.server.address() as AddressInfo | undefined;
+  const options = parseArgs(
+    argv,
+    sinkAddress === undefined ? undefined : `http://127.0.0.1:${sinkAddress.port}`,
+  );
+  const settings = options.smoke ? SMOKE : FULL;
   const load = startLoadGenerator(resolve(__dirname, 'load.js'));
   try {
     const scenarios: Partial<Record<Scenario['id'], ScenarioFigures>> = {};
     let sequential: Record<TargetId, LatencyFigures> | undefined;
     let rss: RssFigures | undefined;
     for (const scenario of SCENARIOS) {
-      const servers = await startServers(scenario, profileDir);
+      const servers = await startServers(scenario, options);
       try {
         const served = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Served;
         await warmUp(scenario, servers, load, settings, served);
@@ -307,7 +353,8 @@ async function main(): Promise<void> {
     const { cpuBound, latencyBound } = scenarios;
     if (!cpuBound || !latencyBound || !sequential || !rss) throw new Error('a phase did not run');
     const figures: BenchFigures = {
-      smoke,
+      smoke: options.smoke,
+      traceExports: sink?.exports() ?? null,
       machine: {
         cpus: cpus().length,
         node: process.version,
@@ -323,6 +370,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(report));
   } finally {
     await load.stop();
+    sink?.server.close();
   }
 }
 

@@ -42,6 +42,8 @@ export interface RssFigures {
 /** Every figure of one run. */
 export interface BenchFigures {
   readonly smoke: boolean;
+  /** With `--tracing`: how many OTLP exports the collector stand-in received; else null. */
+  readonly traceExports: number | null;
   readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
   readonly settings: Readonly<Record<string, number>>;
   readonly scenarios: {
