@@ -1,5 +1,5 @@
 /*
- * Proven against @apollo/server 5.5 (package.json pins the minor). On an upgrade, re-prove it:
+ * Proven against @apollo/server 5.5.1 (package.json pins it). On an upgrade, re-prove it:
  * run test/integration/fast-path.test.ts and fast-path.property.test.ts, and read what changed
  * in Apollo's dist/cjs runHttpQuery.js, requestPipeline.js, errorNormalize.js and
  * ApolloServer.js (executeHTTPGraphQLRequest, chooseContentTypeForSingleResultResponse,
