@@ -3,7 +3,7 @@
  * run test/integration/fast-path.test.ts and fast-path.property.test.ts, and read what changed
  * in Apollo's dist/cjs runHttpQuery.js, requestPipeline.js, errorNormalize.js and
  * ApolloServer.js (executeHTTPGraphQLRequest, chooseContentTypeForSingleResultResponse,
- * internalExecuteOperation) against this file, graphql-response.ts and prepared-mutations.ts.
+ * internalExecuteOperation) against this file, execution-response.ts and prepared-mutations.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLSchema } from 'graphql';
