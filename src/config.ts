@@ -115,7 +115,8 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The environment variables a configuration is read from. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The `NODE_ENV` values (trimmed, lower case; unset too) under which the emulator may start. */
 const EMULATOR_ENVIRONMENTS = new Set(['development', 'test']);
@@ -217,7 +218,8 @@ function upstreamBudget(upstream: UpstreamConfig): number {
   );
 }
 
-function present(env: Env, name: string): string | undefined {
+/** The variable's trimmed value; undefined when unset or blank. */
+export function present(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
@@ -238,6 +240,20 @@ function readInteger(
   return Number(raw);
 }
 
+/** `raw`, the value of `name`, as an http(s) URL; a {@link ConfigError} otherwise. */
+export function readHttpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
+  }
+  return url;
+}
+
 function readBaseUrl(env: Env, nodeEnv: string | undefined): string | undefined {
   const raw = present(env, 'SYNCTERA_BASE_URL');
   if (raw === undefined) {
@@ -251,15 +267,7 @@ function readBaseUrl(env: Env, nodeEnv: string | undefined): string | undefined 
     }
     return undefined;
   }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('SYNCTERA_BASE_URL', `is not a valid URL: "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError('SYNCTERA_BASE_URL', `must be an http(s) URL, got "${url.protocol}"`);
-  }
+  const url = readHttpUrl('SYNCTERA_BASE_URL', raw);
   // `url.search` and `url.hash` are empty for a bare "?" or "#", so look at the raw text.
   if (url.username !== '' || url.password !== '' || /[?#]/.test(raw)) {
     throw new ConfigError(

@@ -1,5 +1,5 @@
 /**
- * CLI entry: runs the emulator on its own (e.g. for benchmarks or a gateway started elsewhere).
+ * CLI entry: runs the emulator on its own (e.g. for benchmarks or a subgraph started elsewhere).
  *
  * Environment: `EMULATOR_PORT` (default 4010), `EMULATOR_HOST` (default 127.0.0.1),
  * `EMULATOR_BASE_PATH` (default /v0), `EMULATOR_SESSION_PATH` (default

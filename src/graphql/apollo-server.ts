@@ -51,7 +51,10 @@ export function errorFormatting(production: boolean, logger: Logger): ErrorForma
   };
 }
 
-/** The Apollo Server of {@link createServer}, with the rules and error formatting it shares with the fast path. */
+/**
+ * The Apollo Server of the subgraph's HTTP server (src/http/server.ts), with the rules and error
+ * formatting it shares with the fast path.
+ */
 export function buildApolloServer({
   production,
   schema,

@@ -56,6 +56,7 @@ export function createContextFunction(
         callerGone,
         telemetry,
         traceHeaders: callerTraceHeaders(req.headers),
+        serverKeyScanner: upstream.apiKeyScanner,
         authorization: upstreamAuthorization(
           headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.authorization]),
           upstream.apiKey,

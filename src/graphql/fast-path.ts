@@ -46,7 +46,7 @@ interface PlainRequest {
 /** Asks the subgraph for a federated trace, which only Apollo Server's pipeline records. */
 const TRACE_HEADER = 'apollo-federation-include-trace';
 
-/** The types Apollo Server chooses from for a single result, in its order (ApolloServer.ts). */
+/** The types Apollo Server chooses from for a single result, in its order (ApolloServer.js). */
 const SINGLE_RESULT_TYPES = [
   JSON_CONTENT_TYPE,
   'application/graphql-response+json; charset=utf-8',
@@ -73,7 +73,13 @@ export function createFastPath({ schema, mutations, errors }: FastPathOptions): 
     if (request === undefined) return false;
     const document = mutations.get(request.query, request.operationName);
     if (document === undefined) return false;
-    const contextValue = await context();
+    let contextValue: Context;
+    try {
+      contextValue = await context();
+    } catch {
+      // Nothing sent yet: Apollo Server answers a context that failed, as it always does.
+      return false;
+    }
     const result = await execute({
       schema,
       document,

@@ -14,7 +14,7 @@ import type { OperationRules } from './operation-rules';
 export interface PreparedMutationsOptions {
   /** The very rules Apollo Server is given. */
   readonly rules: OperationRules;
-  /** Most documents kept; the oldest is dropped beyond it. */
+  /** Most mutations kept, and most refused texts remembered; the oldest goes beyond it. */
   readonly maxEntries?: number;
   /** Longest query text kept, in characters; longer ones are never prepared. */
   readonly maxQueryLength?: number;
@@ -30,7 +30,10 @@ const DEFAULT_MAX_QUERY_LENGTH = 20_000;
  * answers queries and every kind of refusal.
  */
 export class PreparedMutations {
-  private readonly documents = new Map<string, DocumentNode | null>();
+  /** The valid mutations, and apart from them the texts that are not: a caller sending ever new
+   * texts fills only the second, never evicting the mutations real clients send. */
+  private readonly documents = new Map<string, DocumentNode>();
+  private readonly refused = new Set<string>();
   private readonly rules: readonly ValidationRule[];
   private readonly maxEntries: number;
   private readonly maxQueryLength: number;
@@ -58,15 +61,18 @@ export class PreparedMutations {
       operationName === undefined
         ? `:${query}`
         : `${operationName.length}:${operationName}:${query}`;
-    let document = this.documents.get(key);
-    if (document === undefined) {
-      document = this.prepare(query, operationName);
-      if (this.documents.size >= this.maxEntries) {
-        this.documents.delete(this.documents.keys().next().value as string);
-      }
-      this.documents.set(key, document);
+    const known = this.documents.get(key);
+    if (known !== undefined || this.refused.has(key)) return known;
+    const document = this.prepare(query, operationName);
+    if (document === null) {
+      remember(this.refused, key, this.maxEntries);
+      return undefined;
     }
-    return document ?? undefined;
+    if (this.documents.size >= this.maxEntries) {
+      this.documents.delete(this.documents.keys().next().value as string);
+    }
+    this.documents.set(key, document);
+    return document;
   }
 
   private prepare(query: string, operationName: string | undefined): DocumentNode | null {
@@ -79,6 +85,12 @@ export class PreparedMutations {
     if (validate(this.schema, document, this.rules).length > 0) return null;
     return getOperationAST(document, operationName)?.operation === 'mutation' ? document : null;
   }
+}
+
+/** Adds `key` to `keys`, dropping the oldest beyond `max`. */
+function remember(keys: Set<string>, key: string, max: number): void {
+  if (keys.size >= max) keys.delete(keys.values().next().value as string);
+  keys.add(key);
 }
 
 /**

@@ -16,29 +16,38 @@ export interface Readiness {
   readonly draining: boolean;
 }
 
+/** Answers one operations request. */
+type OperationsRoute = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
 /**
- * Answers `/health`, `/ready` and `/metrics` (resolves true when it did). None looks at the
- * upstream: a Synctera incident must not take every replica out of the router's pool at once,
- * and none depends on CORS, since probes and scrapers send no Origin.
+ * The route of `/health`, `/ready` or `/metrics`, or undefined for any other path. None looks at
+ * the upstream: a Synctera incident must not take every replica out of the router's pool at
+ * once, and none depends on CORS, since probes and scrapers send no Origin.
  */
 export function createOperationsRoutes(
   readiness: Readiness,
   metrics: Metrics | undefined,
-): (path: string, req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  return async (path, req, res) => {
-    if (path === HEALTH_PATH) {
-      allowMethods(req, PROBE_METHODS);
-      sendJson(res, 200, { status: 'ok' });
-      return true;
-    }
-    if (path === READY_PATH) {
-      allowMethods(req, PROBE_METHODS);
-      res.setHeader('cache-control', 'no-store');
-      if (readiness.draining) sendJson(res, 503, { status: 'draining' });
-      else sendJson(res, 200, { status: 'ready' });
-      return true;
-    }
-    if (path === METRICS_PATH && metrics !== undefined) {
+): (path: string) => OperationsRoute | undefined {
+  const routes = new Map<string, OperationsRoute>([
+    [
+      HEALTH_PATH,
+      (req, res) => {
+        allowMethods(req, PROBE_METHODS);
+        sendJson(res, 200, { status: 'ok' });
+      },
+    ],
+    [
+      READY_PATH,
+      (req, res) => {
+        allowMethods(req, PROBE_METHODS);
+        res.setHeader('cache-control', 'no-store');
+        if (readiness.draining) sendJson(res, 503, { status: 'draining' });
+        else sendJson(res, 200, { status: 'ready' });
+      },
+    ],
+  ]);
+  if (metrics !== undefined) {
+    routes.set(METRICS_PATH, async (req, res) => {
       allowMethods(req, PROBE_METHODS);
       let text: string;
       try {
@@ -50,8 +59,7 @@ export function createOperationsRoutes(
       res.setHeader('content-type', METRICS_CONTENT_TYPE);
       res.setHeader('cache-control', 'no-store');
       endWithLength(res, text);
-      return true;
-    }
-    return false;
-  };
+    });
+  }
+  return (path) => routes.get(path);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { requestIdOf } from '../graphql/context';
 import { JSON_CONTENT_TYPE, sendJson } from '../utils/json-response';
 
 /**
@@ -62,7 +63,8 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     status: 400,
     message: 'The request is not valid HTTP.',
   };
-  const requestId = randomUUID();
+  // The request's own id when Node had one when it gave up (a body too slow), as in its logs.
+  const requestId = answer?.req === undefined ? randomUUID() : requestIdOf(answer.req);
   const body = JSON.stringify({
     errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId } }],
   });

@@ -88,8 +88,8 @@ export interface SubgraphServer {
 }
 
 /**
- * Creates and starts the subgraph: `/graphql` (POST, and GET for queries and Sandbox) and
- * `/health`. Call `listen()` to accept connections.
+ * Creates and starts the subgraph: `/graphql` (POST, and GET for queries and Sandbox), the probes
+ * `/health` and `/ready`, and `/metrics`. Call `listen()` to accept connections.
  */
 export async function createServer(options: ServerOptions): Promise<SubgraphServer> {
   const { config } = options;
@@ -140,7 +140,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
           { requestId, method: req.method, url: req.url },
           'caller disconnected before its answer',
         );
-      } else if (error instanceof HttpError) {
+      } else if (error instanceof HttpError && !res.headersSent) {
         sendError(res, error, requestId);
       } else {
         logger.error({ err: error, requestId }, 'request failed');
@@ -154,7 +154,8 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (readiness.draining) res.setHeader('connection', 'close');
     // Probes and metrics come before CORS: they must answer whatever the request's Origin.
-    if (await operationsRoutes(path, req, res)) return;
+    const operationsRoute = operationsRoutes(path);
+    if (operationsRoute !== undefined) return operationsRoute(req, res);
     if (cors(req, res)) return;
     if (path !== GRAPHQL_PATH) {
       throw new HttpError(404, 'NOT_FOUND', `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.`);
@@ -173,7 +174,16 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       res.once('close', () => {
         if (!res.writableFinished) callerGone.abort();
       });
-      const body = await readJsonBody(req, config.limits.maxBodyBytes);
+      let body: unknown;
+      try {
+        body = await readJsonBody(req, config.limits.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        // Answered here, inside the request's observation: counted, and its span has the status.
+        observation.refused(error.code);
+        sendError(res, error, requestId);
+        return;
+      }
       observation.body(body);
       let contextValue: Promise<Context> | undefined;
       const requestContext = () =>

@@ -51,6 +51,8 @@ export interface SyncteraClientOptions {
   /** Budget of one attempt, headers and body included. */
   readonly timeoutMs: number;
   readonly retryPolicy: RetryPolicy;
+  /** With a server key, its scanner, made once per server rather than once per request. */
+  readonly serverKeyScanner?: CredentialScanner;
   /** This request's upstream credentials, or why it has none. */
   readonly authorization: UpstreamAuthorization;
   /** Forwarded as `X-Request-Id`. */
@@ -97,7 +99,8 @@ export class SyncteraClient {
   ): Promise<CreateDocumentVerificationSessionPayload> {
     const { authorization } = this.options;
     if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
-    this.credential ??= new CredentialScanner(authorization.credential);
+    this.credential ??=
+      this.options.serverKeyScanner ?? new CredentialScanner(authorization.credential);
     const body = toSessionRequestBody(input);
     const json = JSON.stringify(body);
     const earlier = this.bodiesByKey.get(idempotencyKey);
@@ -163,7 +166,8 @@ export class SyncteraClient {
         return payload;
       }
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
-      this.abandonIfCallerGone({ requestId, attempt });
+      // A caller gone during the wait: the next attempt is never sent.
+      this.abandonIfCallerGone({ requestId, attempt: attempt + 1 });
     }
   }
 
@@ -293,12 +297,13 @@ interface AttemptResult {
  * DOMException and errors from other realms (undici's timeout reason, test sandboxes) fail
  * `instanceof Error`. */
 function describeFailure(error: unknown, timeoutMs: number): string {
-  const { name, code, message } = (error ?? {}) as {
-    name?: unknown;
+  const { code, message } = (error ?? {}) as {
     code?: unknown;
     message?: unknown;
   };
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  const kind = failureOf(error);
+  if (kind === 'timeout') return `no answer within ${timeoutMs} ms`;
+  if (kind === 'abandoned') return 'the caller disconnected';
   const words = typeof message === 'string' && message !== '' ? message : undefined;
   if (typeof code !== 'string') return words ?? 'unknown network error';
   return code.startsWith('UND_ERR_') && words !== undefined ? `${code}: ${words}` : code;

@@ -26,11 +26,17 @@ const RADIX = LAST - FIRST + 1;
  * both letter cases, and base64url's `-` and `_` with base64's `+` and `/`.
  */
 function digitOf(code: number): number {
+  return code < 0x80 ? (DIGITS[code] as number) : -1;
+}
+
+/** {@link digitOf} for every ASCII code, worked out once: scans look it up per character. */
+const DIGITS = Int8Array.from({ length: 0x80 }, (_, index) => {
+  let code = index;
   if (code >= 0x41 && code <= 0x5a) code += 0x20;
   else if (code === 0x2d) code = 0x2b;
   else if (code === 0x5f) code = 0x2f;
   return code >= FIRST && code <= LAST ? code - FIRST : -1;
-}
+});
 
 /** 0–15 for a hex digit's char code, else -1 (NaN, past the end, included). */
 function hexValue(code: number): number {
@@ -54,17 +60,23 @@ export class CredentialScanner {
   private readonly windows: Float64Array;
   /** RADIX^(width-1): the weight of a window's first digit, removed when the window slides. */
   private readonly lead: number;
+  /** Where each of the last `width` characters starts in the text scanned, and its digit
+   * (rings): one pair per scanner, reused by every scan. */
+  private readonly starts: Int32Array;
+  private readonly digits: Int32Array;
 
   constructor(credential: string) {
     this.width = Math.min(CREDENTIAL_WINDOW, credential.length);
     this.lead = RADIX ** (this.width - 1);
+    this.starts = new Int32Array(this.width);
+    this.digits = new Int32Array(this.width);
     const forms =
       credential.length < CREDENTIAL_WINDOW
         ? [credential]
         : [credential, base64Of(credential, 0), base64Of(credential, 1), base64Of(credential, 2)];
     const windows: number[] = [];
     for (const form of forms) this.scan(form, false, windows);
-    this.windows = Float64Array.from(windows).sort();
+    this.windows = new Float64Array(windows).sort();
   }
 
   /** `text` with each run that repeats part of the credential replaced by {@link REDACTED}. */
@@ -100,12 +112,9 @@ export class CredentialScanner {
    * window is added to it instead (how the credential's own windows are gathered).
    */
   private scan(text: string, decode: boolean, collect?: number[], firstOnly = false): Range[] {
-    const { width, lead, windows } = this;
+    const { width, lead, windows, starts, digits } = this;
     const ranges: Range[] = [];
     if (width === 0) return ranges;
-    // Where each of the last `width` characters starts in `text`, and its digit (rings).
-    const starts = new Int32Array(width);
-    const digits = new Int32Array(width);
     let key = 0;
     let run = 0;
     for (let i = 0, n = 0; i < text.length; n++) {

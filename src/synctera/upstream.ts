@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { UpstreamConfig } from '../config';
 import type { Logger } from '../logger';
+import { CredentialScanner } from './credentials';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 
 /** Everything per-server about the upstream: one keep-alive pool and the settings of each call. */
@@ -11,6 +12,8 @@ export interface Upstream {
   readonly timeoutMs: number;
   readonly retryPolicy: RetryPolicy;
   readonly apiKey: string | undefined;
+  /** The server key's scanner, made once: with a server key, it is every call's credential. */
+  readonly apiKeyScanner: CredentialScanner | undefined;
   readonly logger: Logger;
   /** Closes the pool once in-flight calls have finished. */
   close(): Promise<void>;
@@ -35,6 +38,7 @@ export function createUpstream(
     timeoutMs: config.timeoutMs,
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...retryPolicy, maxRetries: config.maxRetries },
     apiKey: config.apiKey,
+    apiKeyScanner: config.apiKey === undefined ? undefined : new CredentialScanner(config.apiKey),
     logger,
     close: () => dispatcher.close(),
   };

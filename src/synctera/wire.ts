@@ -91,7 +91,8 @@ export function toDocumentVerificationSession(
   if (typeof sessionId !== 'string' || sessionId === '') {
     throw new InvalidUpstreamAnswer('Synctera answered without a session_id.');
   }
-  if (typeof body.url !== 'string' || !isHttpUrl(body.url)) {
+  const url = typeof body.url === 'string' ? httpUrl(body.url) : undefined;
+  if (url === undefined) {
     throw new InvalidUpstreamAnswer('Synctera answered without a valid session url.');
   }
   if (typeof body.state !== 'string' || !SESSION_STATES.has(body.state)) {
@@ -108,13 +109,14 @@ export function toDocumentVerificationSession(
     id: body.id ?? null,
     sessionId,
     state: body.state as SessionState,
-    url: body.url,
+    url: body.url as string,
     customer: answeredCustomer(body, requested),
   };
-  // The URL scalar returns the parsed href, which can join what the raw text kept apart.
-  const href = new URL(body.url).href;
-  const returned = [sessionId, session.id, session.state, session.customer.id, body.url, href];
-  if (returned.some((text) => text !== null && credential.appearsIn(text))) {
+  // Everything returned, scanned once: a line break is no credential character, so nothing
+  // joins across two fields. The URL scalar returns the parsed href, which can join what the
+  // raw text kept apart, so both are scanned.
+  const returned = [sessionId, session.id, session.state, session.customer.id, body.url, url.href];
+  if (credential.appearsIn(returned.join('\n'))) {
     throw new InvalidUpstreamAnswer(
       'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
     );
@@ -161,11 +163,12 @@ export function toUpstreamProblem(
   return { type: text(body.type), code: text(body.code), detail: text(body.detail) };
 }
 
-function isHttpUrl(text: string): boolean {
+/** `text` as an http(s) URL, or undefined. */
+function httpUrl(text: string): URL | undefined {
   try {
-    const { protocol } = new URL(text);
-    return protocol === 'https:' || protocol === 'http:';
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -26,6 +26,21 @@ export type AttemptEnd =
  * The subgraph's Prometheus metrics, on a registry of its own (several servers, or a host's own
  * metrics, can live in one process). Counting is a few map lookups: label children are cached.
  */
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's default metrics, once per process: they describe the process, not a server, and
+ * their collectors (a GC observer, an event-loop delay monitor) cannot be stopped, so a server
+ * that started its own would leave them running after `close()`.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests = new Counter({
@@ -73,10 +88,6 @@ export class Metrics {
   private readonly errorCode = new BoundedLabel(ERROR_CODE, MAX_ERROR_CODES);
   private readonly children = new Map<string, { inc(): void }>();
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
-
   requestStarted(): void {
     this.inFlight.inc();
   }
@@ -109,7 +120,7 @@ export class Metrics {
 
   /** The text served at `GET /metrics`. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return Registry.merge([processMetrics(), this.registry]).metrics();
   }
 
   private child(counter: Counter<string>, kind: string, value: string): { inc(): void } {

@@ -21,12 +21,18 @@ export interface GraphQLRequestObservation {
   body(body: unknown): void;
   /** The fast path answered: a single mutation, already validated. */
   servedByFastPath(): void;
+  /** The HTTP layer refused the request (a body over the limit, not JSON) with this code. */
+  refused(code: string): void;
 }
 
 /** A GraphQL server's `formatError`. */
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-const NOTHING_OBSERVED: GraphQLRequestObservation = { body() {}, servedByFastPath() {} };
+const NOTHING_OBSERVED: GraphQLRequestObservation = {
+  body() {},
+  servedByFastPath() {},
+  refused() {},
+};
 
 /** Span name until the operation is known (OpenTelemetry's GraphQL conventions). */
 const UNKNOWN_OPERATION_SPAN = 'GraphQL Operation';
@@ -59,7 +65,7 @@ export class Telemetry {
     const { metrics, tracing } = this;
     if (metrics === undefined && tracing === undefined) return serve(NOTHING_OBSERVED);
     metrics?.requestStarted();
-    const observation = new RequestObservation();
+    const observation = new RequestObservation(metrics);
     let span: Span | undefined;
     try {
       if (tracing === undefined) return await serve(observation);
@@ -125,6 +131,13 @@ class RequestObservation implements GraphQLRequestObservation {
   span: Span | undefined;
   operationName: unknown;
   private query: unknown;
+
+  constructor(private readonly metrics: Metrics | undefined) {}
+
+  refused(code: string): void {
+    this.metrics?.error(code);
+    this.span?.setStatus({ code: SpanStatusCode.ERROR, message: code });
+  }
 
   body(body: unknown): void {
     if (!isJsonObject(body)) return;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config';
+import { ConfigError, type Env, present, readHttpUrl } from '../config';
 
 /** `service.name` of the spans when `OTEL_SERVICE_NAME` is unset. */
 export const DEFAULT_SERVICE_NAME = 'document-verification-subgraph';
@@ -13,8 +13,6 @@ export interface TracingConfig {
   /** Full URL the spans are POSTed to (OTLP over HTTP, JSON encoding). */
   readonly tracesUrl: string;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the standard OpenTelemetry variables. Tracing is on only when they ask for an exporter:
@@ -50,15 +48,10 @@ export function readTracingConfig(env: Env): TracingConfig | undefined {
     serviceName: present(env, 'OTEL_SERVICE_NAME') ?? DEFAULT_SERVICE_NAME,
     tracesUrl:
       tracesEndpoint !== undefined
-        ? httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint)
+        ? readHttpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint).href
         : // The general endpoint is a base: the signal's path is appended (specification).
-          `${httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT).replace(/\/*$/, '/')}${TRACES_PATH}`,
+          `${readHttpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT).href.replace(/\/*$/, '/')}${TRACES_PATH}`,
   });
-}
-
-function present(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
 }
 
 function readProtocol(env: Env, name: string): void {
@@ -66,17 +59,4 @@ function readProtocol(env: Env, name: string): void {
   if (raw !== undefined && !raw.startsWith('http/')) {
     throw new ConfigError(name, `only OTLP over HTTP is supported (http/json), got "${raw}"`);
   }
-}
-
-function httpUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
-  }
-  return url.href;
 }

@@ -48,7 +48,11 @@ describe('npm run bench -- --smoke', () => {
     expect(report.checks.map((check) => check.name)).toHaveLength(8);
     for (const check of report.checks) {
       expect(Number.isFinite(check.value)).toBe(true);
-      expect(typeof check.pass).toBe('boolean');
+      // Each verdict follows from its figure and its limit.
+      const [, sign, limit] = /^(>=|<=) (\S+)$/.exec(check.limit) ?? [];
+      expect(sign).toBeDefined();
+      const met = sign === '>=' ? check.value >= Number(limit) : check.value <= Number(limit);
+      expect(check.pass).toBe(met);
     }
     expect(Object.keys(report.ratios)).toEqual(
       expect.arrayContaining(['cpuSubgraphToDirect', 'cpuSubgraphToRestDataSource']),

@@ -272,6 +272,7 @@ describe('tracing off (the default)', () => {
         tracestate: 'rojo=1',
       },
     );
+    expect(stack.emulator.requests).toHaveLength(2);
     for (const request of stack.emulator.requests) {
       expect(request.headers.traceparent).toBeUndefined();
       expect(request.headers.tracestate).toBeUndefined();

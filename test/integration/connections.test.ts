@@ -31,8 +31,8 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   }
 }
 
-/** A raw HTTP answer that refuses with `status`: a JSON error with code and request id. */
-function expectRefusal(raw: string, status: number, message: RegExp): void {
+/** A raw HTTP answer that refuses with `status`: a JSON error with code and request id (returned). */
+function expectRefusal(raw: string, status: number, message: RegExp): string | undefined {
   const [head = '', body = ''] = raw.split('\r\n\r\n');
   expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
   const requestId = /^x-request-id: (\S+)$/im.exec(head)?.[1];
@@ -42,6 +42,7 @@ function expectRefusal(raw: string, status: number, message: RegExp): void {
   };
   expect(parsed.errors[0]?.message).toMatch(message);
   expect(parsed.errors[0]?.extensions).toEqual({ code: 'BAD_REQUEST', requestId });
+  return requestId;
 }
 
 describe('a caller that disconnects mid-request', () => {
@@ -139,7 +140,8 @@ describe('HTTP server timeouts', () => {
   it('cut off a client that sends its body too slowly', async () => {
     const client = await rawClient(stack().url);
     client.socket.write(
-      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n',
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'X-Request-Id: slow-body\r\nContent-Length: 100\r\n\r\n',
     );
     const drip = setInterval(() => client.socket.write(' '), 50);
     const started = Date.now();
@@ -149,6 +151,8 @@ describe('HTTP server timeouts', () => {
       clearInterval(drip);
     }
     expect(Date.now() - started).toBeLessThan(2_500);
+    // The request had begun: its own id, as in its log lines.
+    expect(expectRefusal(client.received(), 408, /too long to arrive/)).toBe('slow-body');
   });
 
   it('do not cut an answer that takes longer than the request timeout, once the request is in', async () => {

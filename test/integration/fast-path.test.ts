@@ -438,9 +438,23 @@ describe('what the fast path takes, and what it leaves to Apollo Server', () => 
     expect(prepared.get(CREATE, undefined)).toBe(first);
     expect(prepared.get(CREATE, 'Create')).toBeDefined();
     expect(prepared.get(CREATE, 'Create')).not.toBe(first);
-    // A third document drops the oldest.
-    expect(prepared.get('{ documentVerificationLanguages { code } }', undefined)).toBeUndefined();
+    // A third mutation drops the oldest.
+    expect(prepared.get(`# another text\n${CREATE}`, undefined)).toBeDefined();
     expect(prepared.get(CREATE, undefined)).not.toBe(first);
+  });
+
+  it('remembers refused texts apart: ever new ones never evict the mutations', () => {
+    const prepared = new PreparedMutations(createSubgraphSchema(), {
+      rules: ANY_OPERATION,
+      maxEntries: 2,
+    });
+    const mutation = prepared.get(CREATE, undefined);
+    for (let i = 0; i < 10; i++) {
+      expect(prepared.get(`{ documentVerificationLanguages { code } } # ${i}`, undefined)).toBe(
+        undefined,
+      );
+    }
+    expect(prepared.get(CREATE, undefined)).toBe(mutation);
   });
 
   it('keys documents so that a name and a query never pass for another pair', () => {

@@ -87,6 +87,19 @@ describe('GET /metrics', () => {
     expect(after).not.toContain('test-token');
   });
 
+  it('counts the HTTP layer’s refusals of a GraphQL request by their code', async () => {
+    const before = await scrape();
+    const response = await fetch(stack().url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
+    expect(response.status).toBe(400);
+    const after = await scrape();
+    const series = 'graphql_errors_total{code="BAD_USER_INPUT"}';
+    expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(1);
+  });
+
   it('counts an attempt without an answer by its failure', async () => {
     stack().emulator.injectFault({ kind: 'reset-before' }, 3);
     const before = await scrape();
