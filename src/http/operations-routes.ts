@@ -4,9 +4,9 @@ import { endWithLength, sendJson } from '../utils/json-response';
 import { allowMethods, HttpError } from './refusals';
 
 /** Where the probes and the Prometheus metrics are served. */
-export const HEALTH_PATH = '/health';
-export const READY_PATH = '/ready';
-export const METRICS_PATH = '/metrics';
+const HEALTH_PATH = '/health';
+const READY_PATH = '/ready';
+const METRICS_PATH = '/metrics';
 
 /** Methods of the probes and the metrics. */
 const PROBE_METHODS = ['GET', 'HEAD'];

@@ -39,7 +39,7 @@ const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
 const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 
 /** The Node HTTP server's settings: the configured timeouts, checked often enough to matter. */
-export function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
+function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
   return {
     headersTimeout: config.headersTimeoutMs,
     requestTimeout: config.requestTimeoutMs,

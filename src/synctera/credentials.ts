@@ -4,7 +4,7 @@
  */
 
 /** The shortest run of a credential's characters that counts as a part of it. */
-export const CREDENTIAL_WINDOW = 8;
+const CREDENTIAL_WINDOW = 8;
 
 /** What a repeated part of the credential is replaced with. */
 export const REDACTED = '[redacted]';
