@@ -144,17 +144,19 @@ export class SyncteraClient {
         seconds: durationMs / 1000,
         retryReason: delayMs === undefined ? undefined : retryReason(outcome),
       });
-      const attemptFields = {
-        requestId,
-        attempt,
-        status: outcome.kind === 'response' ? outcome.status : null,
-        durationMs: Math.round(durationMs),
-        failure: result.failure ?? null,
-      };
-      this.abandonIfCallerGone(attemptFields);
+      const status = outcome.kind === 'response' ? outcome.status : null;
+      const roundedMs = Math.round(durationMs);
+      const failure = result.failure ?? null;
+      if (callerGone?.aborted) {
+        this.abandon({ requestId, attempt, status, durationMs: roundedMs, failure });
+      }
       logger.info(
         {
-          ...attemptFields,
+          requestId,
+          attempt,
+          status,
+          durationMs: roundedMs,
+          failure,
           retryReason: delayMs === undefined ? null : retryReason(outcome),
           retryInMs: delayMs ?? null,
         },
@@ -167,7 +169,7 @@ export class SyncteraClient {
       }
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
       // A caller gone during the wait: the next attempt is never sent.
-      this.abandonIfCallerGone({ requestId, attempt: attempt + 1 });
+      if (callerGone?.aborted) this.abandon({ requestId, attempt: attempt + 1 });
     }
   }
 
@@ -175,8 +177,11 @@ export class SyncteraClient {
    * Once the caller has disconnected: one info line (the attempt's own figures, when it has just
    * ended), and an error nobody will read. A caller that leaves is no upstream failure.
    */
-  private abandonIfCallerGone(fields: { readonly requestId: string; readonly attempt: number }) {
-    if (this.options.callerGone?.aborted !== true) return;
+  private abandon(fields: {
+    readonly requestId: string;
+    readonly attempt: number;
+    readonly [figure: string]: unknown;
+  }): never {
     this.options.logger.info(fields, 'upstream call abandoned: the caller disconnected');
     throw new UpstreamUnavailableError(
       'The caller disconnected before Synctera answered: retry with the same idempotency key.',

@@ -46,37 +46,46 @@ function hexValue(code: number): number {
 }
 
 /**
+ * Where each of the last characters of a scan starts in its text, and its digit: rings of the
+ * window's width. Scans are synchronous, so every scanner shares one pair.
+ */
+const RING_STARTS = new Int32Array(CREDENTIAL_WINDOW);
+const RING_DIGITS = new Int32Array(CREDENTIAL_WINDOW);
+
+/**
  * The credential of one upstream call (the token after "Bearer "), as the set of its windows:
  * every run of {@link CREDENTIAL_WINDOW} consecutive characters of the credential and of its
  * base64 and base64url forms, letter case ignored. Text is scanned as it is and percent-decoded,
  * so a run that is URL-encoded (wholly or in part) or re-cased is found too. A credential shorter
  * than the window has no such run: it is then found whole (as is or URL-encoded, not in base64,
- * where a handful of characters would match ordinary text by chance). Scans are linear in the
- * text's length.
+ * where a handful of characters would match ordinary text by chance). Made per request, so both
+ * making it and scanning are linear: the windows go into a hash set, not a sorted list.
  */
 export class CredentialScanner {
   private readonly width: number;
-  /** The windows as numbers, sorted for a binary search. */
-  private readonly windows: Float64Array;
   /** RADIX^(width-1): the weight of a window's first digit, removed when the window slides. */
   private readonly lead: number;
-  /** Where each of the last `width` characters starts in the text scanned, and its digit
-   * (rings): one pair per scanner, reused by every scan. */
-  private readonly starts: Int32Array;
-  private readonly digits: Int32Array;
+  /** The same weight modulo 2^32, for the window's hash (the window modulo 2^32, in int32 steps). */
+  private readonly hashLead: number;
+  /** The windows, by open addressing: a power-of-two table at most half full, -1 when empty. */
+  private readonly table: number[];
+  /** 32 less the table's bits: a hash's top bits pick its slot. */
+  private readonly shift: number;
 
   constructor(credential: string) {
     this.width = Math.min(CREDENTIAL_WINDOW, credential.length);
     this.lead = RADIX ** (this.width - 1);
-    this.starts = new Int32Array(this.width);
-    this.digits = new Int32Array(this.width);
+    let hashLead = 1;
+    for (let i = 1; i < this.width; i++) hashLead = Math.imul(hashLead, RADIX);
+    this.hashLead = hashLead;
     const forms =
       credential.length < CREDENTIAL_WINDOW
         ? [credential]
         : [credential, base64Of(credential, 0), base64Of(credential, 1), base64Of(credential, 2)];
-    const windows: number[] = [];
-    for (const form of forms) this.scan(form, false, windows);
-    this.windows = new Float64Array(windows).sort();
+    const bits = Math.max(4, Math.ceil(Math.log2(2 * forms.join('').length)));
+    this.table = new Array<number>(2 ** bits).fill(-1);
+    this.shift = 32 - bits;
+    for (const form of forms) this.scan(form, false, true);
   }
 
   /** `text` with each run that repeats part of the credential replaced by {@link REDACTED}. */
@@ -101,23 +110,25 @@ export class CredentialScanner {
   appearsIn(text: string): boolean {
     if (this.width < CREDENTIAL_WINDOW) return false;
     return (
-      this.scan(text, false, undefined, true).length > 0 ||
-      (text.includes('%') && this.scan(text, true, undefined, true).length > 0)
+      this.scan(text, false, false, true).length > 0 ||
+      (text.includes('%') && this.scan(text, true, false, true).length > 0)
     );
   }
 
   /**
    * The source ranges, sorted and merged, of the windows of `text` (percent-decoded when
    * `decode`) that are the credential's; only the first when `firstOnly`. With `collect`, every
-   * window is added to it instead (how the credential's own windows are gathered).
+   * window is added to the set instead (how the credential's own windows are gathered).
    */
-  private scan(text: string, decode: boolean, collect?: number[], firstOnly = false): Range[] {
-    const { width, lead, windows, starts, digits } = this;
+  private scan(text: string, decode: boolean, collect = false, firstOnly = false): Range[] {
+    const { width, lead, hashLead } = this;
     const ranges: Range[] = [];
     if (width === 0) return ranges;
     let key = 0;
+    let hash = 0;
     let run = 0;
-    for (let i = 0, n = 0; i < text.length; n++) {
+    // `slot` is where the current character goes in the rings: the oldest one's place.
+    for (let i = 0, slot = 0; i < text.length; slot = slot + 1 === width ? 0 : slot + 1) {
       let code = text.charCodeAt(i);
       let length = 1;
       if (decode && code === 0x25) {
@@ -129,25 +140,22 @@ export class CredentialScanner {
         }
       }
       const digit = digitOf(code);
-      const slot = n % width;
-      const dropped = run >= width ? (digits[slot] as number) : 0;
-      starts[slot] = i;
-      digits[slot] = digit;
+      const dropped = run >= width ? (RING_DIGITS[slot] as number) : 0;
+      RING_STARTS[slot] = i;
+      RING_DIGITS[slot] = digit;
       i += length;
       if (digit < 0) {
         key = 0;
+        hash = 0;
         run = 0;
         continue;
       }
       key = (key - dropped * lead) * RADIX + digit;
+      hash = (Math.imul(hash - Math.imul(dropped, hashLead), RADIX) + digit) | 0;
       run++;
       if (run < width) continue;
-      if (collect !== undefined) {
-        collect.push(key);
-        continue;
-      }
-      if (!includes(windows, key)) continue;
-      const start = starts[(n + 1) % width] as number;
+      if (!this.find(key, hash, collect)) continue;
+      const start = RING_STARTS[slot + 1 === width ? 0 : slot + 1] as number;
       const last = ranges.at(-1);
       if (last !== undefined && start <= last[1]) last[1] = i;
       else ranges.push([start, i]);
@@ -155,9 +163,25 @@ export class CredentialScanner {
     }
     return ranges;
   }
-}
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  /**
+   * Whether the set holds `key` (whose hash is `hash`); with `add`, it is added instead and
+   * false is returned.
+   */
+  private find(key: number, hash: number, add: boolean): boolean {
+    const { table } = this;
+    const mask = table.length - 1;
+    // Fibonacci hashing: the product's top bits mix all of the hash's bits.
+    for (let slot = Math.imul(hash, 0x9e3779b1) >>> this.shift; ; slot = (slot + 1) & mask) {
+      const found = table[slot] as number;
+      if (found === key) return !add;
+      if (found === -1) {
+        if (add) table[slot] = key;
+        return false;
+      }
+    }
+  }
+}
 
 /**
  * The base64 of the credential from character `skip` on, only the characters its own bits make
@@ -166,32 +190,10 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
  * whatever surrounds it, contains a run of the form for one of the three alignments.
  */
 function base64Of(credential: string, skip: number): string {
-  let form = '';
-  let bits = 0;
-  let pending = 0;
-  for (let i = skip; i < credential.length; i++) {
-    bits = ((bits << 8) | (credential.charCodeAt(i) & 0xff)) & 0xffff;
-    pending += 8;
-    while (pending >= 6) {
-      pending -= 6;
-      form += BASE64[(bits >> pending) & 63];
-    }
-  }
-  return form;
-}
-
-/** Whether the sorted `values` include `value`. */
-function includes(values: Float64Array, value: number): boolean {
-  let low = 0;
-  let high = values.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const found = values[middle] as number;
-    if (found === value) return true;
-    if (found < value) low = middle + 1;
-    else high = middle - 1;
-  }
-  return false;
+  const bytes = credential.length - skip;
+  return Buffer.from(credential.slice(skip), 'latin1')
+    .toString('base64')
+    .slice(0, Math.floor((bytes * 8) / 6));
 }
 
 /** Two sorted lists of ranges as one, overlapping or touching ranges joined. */

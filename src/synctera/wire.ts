@@ -115,7 +115,8 @@ export function toDocumentVerificationSession(
   // Everything returned, scanned once: a line break is no credential character, so nothing
   // joins across two fields. The URL scalar returns the parsed href, which can join what the
   // raw text kept apart, so both are scanned.
-  const returned = [sessionId, session.id, session.state, session.customer.id, body.url, url.href];
+  const returned = [sessionId, session.id, session.state, session.customer.id, body.url];
+  if (url.href !== body.url) returned.push(url.href);
   if (credential.appearsIn(returned.join('\n'))) {
     throw new InvalidUpstreamAnswer(
       'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',

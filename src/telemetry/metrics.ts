@@ -86,7 +86,8 @@ export class Metrics {
   });
   private readonly operationName = operationNameLabel(MAX_OPERATION_NAMES);
   private readonly errorCode = new BoundedLabel(ERROR_CODE, MAX_ERROR_CODES);
-  private readonly children = new Map<string, { inc(): void }>();
+  /** Label children by metric and value: prom-client hashes a label object on every call. */
+  private readonly children = new Map<string, unknown>();
 
   requestStarted(): void {
     this.inFlight.inc();
@@ -107,7 +108,7 @@ export class Metrics {
     const status = 'status' in end ? String(end.status) : end.failure;
     this.child(this.attempts, 'a', status).inc();
     const result = 'status' in end ? `${Math.floor(end.status / 100)}xx` : end.failure;
-    this.attemptDuration.observe({ result }, seconds);
+    this.child(this.attemptDuration, 'd', result).observe(seconds);
   }
 
   retry(reason: string): void {
@@ -123,11 +124,15 @@ export class Metrics {
     return Registry.merge([processMetrics(), this.registry]).metrics();
   }
 
-  private child(counter: Counter<string>, kind: string, value: string): { inc(): void } {
+  private child<Child>(
+    metric: { labels(value: string): Child },
+    kind: string,
+    value: string,
+  ): Child {
     const key = `${kind}:${value}`;
-    let child = this.children.get(key);
+    let child = this.children.get(key) as Child | undefined;
     if (child === undefined) {
-      child = counter.labels(value);
+      child = metric.labels(value);
       this.children.set(key, child);
     }
     return child;

@@ -110,16 +110,25 @@ async function startTracedProcess(receiverUrl: string, env: Record<string, strin
     ...env,
   });
   const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
+  const entries = (msg: string) =>
+    started
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === msg);
   return {
     url: url as string,
     emulator,
-    entries: (msg: string) =>
-      started
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .filter((entry) => entry.msg === msg),
+    /** The log lines `msg` that `keep` keeps, once there are `count` (lines are written in batches) or after 5 s. */
+    async entries(msg: string, count: number, keep: (entry: Record<string, unknown>) => boolean) {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const found = entries(msg).filter(keep);
+        if (found.length >= count || Date.now() > deadline) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async close() {
       started.child.kill('SIGTERM');
       await exitCode(started);
@@ -219,7 +228,7 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
       );
 
       // Log lines of the request carry its trace.
-      const lines = entries('upstream attempt').filter((line) => line.trace_id === traceId);
+      const lines = await entries('upstream attempt', 2, (line) => line.trace_id === traceId);
       expect(lines).toHaveLength(2);
       for (const line of lines) expect(line.span_id).toBe(server?.spanId);
       expect(receiver.bodies.join('\n')).not.toContain(TEST_TOKEN);
