@@ -1,6 +1,6 @@
-import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { ServerResponse } from 'node:http';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { JSON_CONTENT_TYPE } from '../utils/json-response';
+import { endWithLength, JSON_CONTENT_TYPE } from '../utils/json-response';
 import { GRAPHQL_CACHE_CONTROL } from './plugins/no-store';
 import { REQUEST_ID_HEADER, withRequestId } from './plugins/request-id';
 
@@ -14,43 +14,66 @@ export interface ErrorFormatting {
   readonly includeStacktrace: boolean;
 }
 
-/** What an error's `extensions.http` may set on the response (Apollo's HTTPGraphQLHead). */
+/** What errors' `extensions.http` set on the response (Apollo's HTTPGraphQLHead), if anything. */
 interface HttpHead {
   status?: number;
-  readonly headers: HeaderMap;
+  headers?: Map<string, string>;
+}
+
+/** Apollo Server's answer to an operation that ran, as {@link executionResponse} makes it. */
+export interface ExecutionResponse {
+  /** Set by an error's `extensions.http`; else 200. */
+  readonly status: number | undefined;
+  /** Headers set by an error's `extensions.http`, in the order Apollo applies them. */
+  readonly headers: ReadonlyMap<string, string> | undefined;
+  /** The JSON body, with Apollo's field order and final newline. */
+  readonly body: string;
 }
 
 /**
  * Apollo Server's answer to a JSON request whose operation ran (requestPipeline.js, then
  * runHttpQuery.js): each error normalized and passed to `formatError` as errorNormalize.js does,
- * an `extensions.http` taken out of the error and applied to the response; then this server's
- * plugins (the request id, `Cache-Control`) and the content type; Apollo's field order and
- * final newline.
+ * an `extensions.http` taken out of the error and applied to the response; the request id in
+ * each error, as this server's plugin adds it. {@link writeExecutionResponse} adds the headers
+ * every answer carries.
  */
 export function executionResponse(
   result: ExecutionResult,
   requestId: string,
   formatting: ErrorFormatting,
-): HTTPGraphQLResponse {
-  const head: HttpHead = { status: undefined, headers: new HeaderMap() };
+): ExecutionResponse {
+  const head: HttpHead = {};
   const errors =
     result.errors &&
     withRequestId(
       result.errors.map((error) => formatted(error, formatting, head)),
       requestId,
     );
-  head.headers.set(REQUEST_ID_HEADER, requestId);
-  head.headers.set('cache-control', GRAPHQL_CACHE_CONTROL);
-  // Apollo keeps a content type an error's `extensions.http` set, however odd.
-  if (!head.headers.get('content-type')) head.headers.set('content-type', JSON_CONTENT_TYPE);
   return {
     status: head.status,
     headers: head.headers,
-    body: {
-      kind: 'complete',
-      string: `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`,
-    },
+    body: `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`,
   };
+}
+
+/**
+ * Writes an {@link ExecutionResponse} as Apollo Server does: the headers errors set, then this
+ * server's (the request id, `Cache-Control`), and the JSON content type unless an error set
+ * another, however odd.
+ */
+export function writeExecutionResponse(
+  res: ServerResponse,
+  response: ExecutionResponse,
+  requestId: string,
+): void {
+  res.statusCode = response.status ?? 200;
+  if (response.headers !== undefined) {
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+  }
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  res.setHeader('cache-control', GRAPHQL_CACHE_CONTROL);
+  if (!response.headers?.get('content-type')) res.setHeader('content-type', JSON_CONTENT_TYPE);
+  endWithLength(res, response.body);
 }
 
 function formatted(
@@ -80,7 +103,10 @@ function enriched(
   };
   if (isPartialHttpHead(extensions.http)) {
     if (extensions.http.status) head.status = extensions.http.status;
-    for (const [name, value] of extensions.http.headers ?? []) head.headers.set(name, value);
+    for (const [name, value] of extensions.http.headers ?? []) {
+      head.headers ??= new Map();
+      head.headers.set(name.toLowerCase(), value);
+    }
     delete extensions.http;
   }
   if (includeStacktrace) extensions.stacktrace = error.stack?.split('\n');

@@ -9,9 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLSchema } from 'graphql';
 import Negotiator from 'negotiator';
 import type { Context } from './context';
-import { type ErrorFormatting, executionResponse } from './execution-response';
+import {
+  type ErrorFormatting,
+  executionResponse,
+  writeExecutionResponse,
+} from './execution-response';
 import { JSON_CONTENT_TYPE } from '../utils/json-response';
-import { writeHttpGraphQLResponse } from './node-http';
 import { isJsonObject } from '../utils/json';
 import type { PreparedMutations } from './prepared-mutations';
 
@@ -90,7 +93,7 @@ export function createFastPath({ schema, mutations, errors }: FastPathOptions): 
     // No data: graphql-js refused the variables before any resolver ran.
     if (!('data' in result)) return false;
     const { requestId } = contextValue;
-    await writeHttpGraphQLResponse(res, executionResponse(result, requestId, errors), requestId);
+    writeExecutionResponse(res, executionResponse(result, requestId, errors), requestId);
     return true;
   };
 }

@@ -210,7 +210,6 @@ export class SyncteraClient {
         },
         { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES, signal: callerGone },
       );
-      const upstreamRequestId = headerText(answer.headers['x-request-id']);
       return {
         outcome: {
           kind: 'response',
@@ -218,15 +217,11 @@ export class SyncteraClient {
           retryAfter: headerText(answer.headers['retry-after']),
         },
         text: answer.text,
-        upstreamRequestId:
-          upstreamRequestId === undefined
-            ? null
-            : quotable(upstreamRequestId, call.credential, MAX_UPSTREAM_REQUEST_ID) || null,
+        upstreamRequestId: headerText(answer.headers['x-request-id']),
       };
     } catch (error) {
       return {
         outcome: { kind: 'network-error' },
-        upstreamRequestId: null,
         failure: quotable(describeFailure(error, timeoutMs), call.credential),
         failureKind: failureOf(error),
       };
@@ -246,10 +241,14 @@ export class SyncteraClient {
         { status: null, type: null, code: null, requestId: null },
       );
     }
-    const { text, upstreamRequestId: requestId } = result;
+    const { text } = result;
     if (outcome.status < 200 || outcome.status > 299) {
       const problem = toUpstreamProblem(text ?? '', call.credential);
-      const error = errorFromUpstreamStatus(outcome.status, problem, requestId);
+      const error = errorFromUpstreamStatus(
+        outcome.status,
+        problem,
+        quotedRequestId(result, call.credential),
+      );
       if (error instanceof UpstreamUnavailableError) {
         this.warnUnavailable(`HTTP ${outcome.status}`, attempts);
       }
@@ -271,7 +270,7 @@ export class SyncteraClient {
         status: outcome.status,
         type: null,
         code: null,
-        requestId,
+        requestId: quotedRequestId(result, call.credential),
       });
     }
   }
@@ -290,11 +289,19 @@ interface AttemptResult {
   readonly outcome: AttemptOutcome;
   /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
   readonly text?: string;
-  readonly upstreamRequestId: string | null;
+  /** The answer's `X-Request-Id`, as it came (not yet fit to quote). */
+  readonly upstreamRequestId?: string;
   /** Why there was no answer (quotable: the credential redacted). */
   readonly failure?: string;
   /** The same, as a metrics label. */
   readonly failureKind?: ReturnType<typeof failureOf>;
+}
+
+/** The answer's `X-Request-Id` made fit to quote in an error (a created session does not carry it). */
+function quotedRequestId(result: AttemptResult, credential: CredentialScanner): string | null {
+  const { upstreamRequestId } = result;
+  if (upstreamRequestId === undefined) return null;
+  return quotable(upstreamRequestId, credential, MAX_UPSTREAM_REQUEST_ID) || null;
 }
 
 /** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words

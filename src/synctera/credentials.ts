@@ -78,11 +78,10 @@ export class CredentialScanner {
     let hashLead = 1;
     for (let i = 1; i < this.width; i++) hashLead = Math.imul(hashLead, RADIX);
     this.hashLead = hashLead;
-    const forms =
-      credential.length < CREDENTIAL_WINDOW
-        ? [credential]
-        : [credential, base64Of(credential, 0), base64Of(credential, 1), base64Of(credential, 2)];
-    const bits = Math.max(4, Math.ceil(Math.log2(2 * forms.join('').length)));
+    const forms = credential.length < CREDENTIAL_WINDOW ? [credential] : withBase64(credential);
+    let length = 0;
+    for (const form of forms) length += form.length;
+    const bits = Math.max(4, Math.ceil(Math.log2(2 * length)));
     this.table = new Array<number>(2 ** bits).fill(-1);
     this.shift = 32 - bits;
     for (const form of forms) this.scan(form, false, true);
@@ -184,16 +183,20 @@ export class CredentialScanner {
 }
 
 /**
- * The base64 of the credential from character `skip` on, only the characters its own bits make
- * (no padding, no last partial one). Credentials are visible ASCII (auth and the configuration
- * refuse anything else), one byte a character. Base64 text that encodes a run of the credential,
- * whatever surrounds it, contains a run of the form for one of the three alignments.
+ * The credential and its base64 from each of its first three characters on, each only the
+ * characters its own bits make (no padding, no last partial one). Credentials are visible ASCII
+ * (auth and the configuration refuse anything else), one byte a character. Base64 text that
+ * encodes a run of the credential, whatever surrounds it, contains a run of the form for one of
+ * the three alignments.
  */
-function base64Of(credential: string, skip: number): string {
-  const bytes = credential.length - skip;
-  return Buffer.from(credential.slice(skip), 'latin1')
-    .toString('base64')
-    .slice(0, Math.floor((bytes * 8) / 6));
+function withBase64(credential: string): string[] {
+  const bytes = Buffer.from(credential, 'latin1');
+  const forms = [credential];
+  for (let skip = 0; skip < 3; skip++) {
+    const length = Math.floor(((bytes.length - skip) * 8) / 6);
+    forms.push(bytes.toString('base64', skip).slice(0, length));
+  }
+  return forms;
 }
 
 /** Two sorted lists of ranges as one, overlapping or touching ranges joined. */

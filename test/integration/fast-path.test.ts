@@ -263,6 +263,24 @@ describe.each<[Mode, Record<string, string>]>([
             });
           },
         },
+        limitedByPlainMap: {
+          type: GraphQLString,
+          resolve: () => {
+            throw new GraphQLError('Slow down.', {
+              extensions: {
+                code: 'RATE_LIMITED',
+                // Any Map will do for Apollo Server, which lower-cases the names it reads.
+                http: {
+                  status: 429,
+                  headers: new Map([
+                    ['Retry-After', '9'],
+                    ['Content-Type', 'application/json'],
+                  ]) as unknown as Record<string, string>,
+                },
+              },
+            });
+          },
+        },
         broken: {
           type: GraphQLString,
           resolve: () => {
@@ -291,6 +309,14 @@ describe.each<[Mode, Record<string, string>]>([
     expect(exchange.fast.status).toBe(429);
     expect(exchange.fast.headers).toContain('retry-after: 7');
     expect(exchange.fast.body).not.toContain('"http"');
+  });
+
+  it('takes headers from a plain Map in extensions.http, whatever the case of their names', async () => {
+    const exchange = await post('mutation { fine limitedByPlainMap }');
+    expectSameAnswers(exchange);
+    expect(exchange.servedByFastPath).toBe(true);
+    expect(exchange.fast.headers).toContain('retry-after: 9');
+    expect(exchange.fast.headers).toContain('content-type: application/json');
   });
 
   it('answers as Apollo Server when formatError throws', async () => {
