@@ -22,10 +22,6 @@ const MAX_ERROR_CODES = 40;
 export type AttemptEnd =
   { readonly status: number } | { readonly failure: 'timeout' | 'network_error' | 'abandoned' };
 
-/**
- * The subgraph's Prometheus metrics, on a registry of its own (several servers, or a host's own
- * metrics, can live in one process). Counting is a few map lookups: label children are cached.
- */
 let processRegistry: Registry | undefined;
 
 /**
@@ -41,31 +37,76 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-export class Metrics {
-  readonly registry = new Registry();
-  private readonly requests = new Counter({
-    name: 'graphql_requests_total',
-    help: 'GraphQL requests received on /graphql, by operation name (bounded: unknown names are "other", none is "anonymous").',
-    labelNames: ['operation_name'],
-    registers: [this.registry],
-  });
-  private readonly errors = new Counter({
-    name: 'graphql_errors_total',
-    help: 'Errors in GraphQL answers, by extensions.code (the contract error code).',
-    labelNames: ['code'],
-    registers: [this.registry],
-  });
-  private readonly inFlight = new Gauge({
+/**
+ * A counter counted in plain numbers on the request path and handed to prom-client when it
+ * collects (on each scrape): prom-client hashes and checks the labels on every `inc`, a few
+ * times per request.
+ */
+class TallyCounter {
+  private readonly pending = new Map<string, number>();
+
+  constructor(registry: Registry, name: string, help: string, label?: string) {
+    const { pending } = this;
+    new Counter({
+      name,
+      help,
+      labelNames: label === undefined ? [] : [label],
+      registers: [registry],
+      collect() {
+        for (const [value, count] of pending) {
+          if (label === undefined) this.inc(count);
+          else this.inc({ [label]: value }, count);
+        }
+        pending.clear();
+      },
+    });
+  }
+
+  /** One more, with the label's `value` (none for a counter without a label). */
+  inc(value = ''): void {
+    this.pending.set(value, (this.pending.get(value) ?? 0) + 1);
+  }
+}
+
+/** The count of requests in flight, which the gauge reads when prom-client collects. */
+function inFlightCount(registry: Registry): { now: number } {
+  const count = { now: 0 };
+  new Gauge({
     name: 'graphql_requests_in_flight',
     help: 'GraphQL requests being served now.',
-    registers: [this.registry],
+    registers: [registry],
+    collect() {
+      this.set(count.now);
+    },
   });
-  private readonly attempts = new Counter({
-    name: 'upstream_attempts_total',
-    help: 'Attempts of the Synctera call, by HTTP status or, without an answer, by failure (timeout, network_error, abandoned).',
-    labelNames: ['status'],
-    registers: [this.registry],
-  });
+  return count;
+}
+
+/**
+ * The subgraph's Prometheus metrics, on a registry of its own (several servers, or a host's own
+ * metrics, can live in one process). Counting is a few map lookups.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests = new TallyCounter(
+    this.registry,
+    'graphql_requests_total',
+    'GraphQL requests received on /graphql, by operation name (bounded: unknown names are "other", none is "anonymous").',
+    'operation_name',
+  );
+  private readonly errors = new TallyCounter(
+    this.registry,
+    'graphql_errors_total',
+    'Errors in GraphQL answers, by extensions.code (the contract error code).',
+    'code',
+  );
+  private readonly inFlight = inFlightCount(this.registry);
+  private readonly attempts = new TallyCounter(
+    this.registry,
+    'upstream_attempts_total',
+    'Attempts of the Synctera call, by HTTP status or, without an answer, by failure (timeout, network_error, abandoned).',
+    'status',
+  );
   private readonly attemptDuration = new Histogram({
     name: 'upstream_attempt_duration_seconds',
     help: 'Duration of one attempt of the Synctera call, answer body included, by result (2xx, 4xx, 5xx, timeout, network_error, abandoned).',
@@ -73,46 +114,49 @@ export class Metrics {
     buckets: UPSTREAM_DURATION_BUCKETS,
     registers: [this.registry],
   });
-  private readonly retries = new Counter({
-    name: 'upstream_retries_total',
-    help: 'Retries of the Synctera call, by reason (status-429, status-502, status-503, status-504, network-error).',
-    labelNames: ['reason'],
-    registers: [this.registry],
-  });
-  private readonly sessions = new Counter({
-    name: 'document_verification_sessions_created_total',
-    help: 'Document verification sessions returned by Synctera (a replay with the same idempotency key counts again).',
-    registers: [this.registry],
-  });
+  /** The histogram's label children: prom-client hashes a label object on every call. */
+  private readonly durations = new Map<string, { observe(seconds: number): void }>();
+  private readonly retries = new TallyCounter(
+    this.registry,
+    'upstream_retries_total',
+    'Retries of the Synctera call, by reason (status-429, status-502, status-503, status-504, network-error).',
+    'reason',
+  );
+  private readonly sessions = new TallyCounter(
+    this.registry,
+    'document_verification_sessions_created_total',
+    'Document verification sessions returned by Synctera (a replay with the same idempotency key counts again).',
+  );
   private readonly operationName = operationNameLabel(MAX_OPERATION_NAMES);
   private readonly errorCode = new BoundedLabel(ERROR_CODE, MAX_ERROR_CODES);
-  /** Label children by metric and value: prom-client hashes a label object on every call. */
-  private readonly children = new Map<string, unknown>();
 
   requestStarted(): void {
-    this.inFlight.inc();
+    this.inFlight.now++;
   }
 
   /** A request answered; `operationName` is the body's (any value a caller sent). */
   requestEnded(operationName: unknown): void {
-    this.inFlight.dec();
-    this.child(this.requests, 'r', this.operationName(operationName)).inc();
+    this.inFlight.now--;
+    this.requests.inc(this.operationName(operationName));
   }
 
   error(code: unknown): void {
-    const label = typeof code === 'string' ? this.errorCode.of(code) : 'none';
-    this.child(this.errors, 'e', label).inc();
+    this.errors.inc(typeof code === 'string' ? this.errorCode.of(code) : 'none');
   }
 
   attempt(end: AttemptEnd, seconds: number): void {
-    const status = 'status' in end ? String(end.status) : end.failure;
-    this.child(this.attempts, 'a', status).inc();
+    this.attempts.inc('status' in end ? String(end.status) : end.failure);
     const result = 'status' in end ? `${Math.floor(end.status / 100)}xx` : end.failure;
-    this.child(this.attemptDuration, 'd', result).observe(seconds);
+    let duration = this.durations.get(result);
+    if (duration === undefined) {
+      duration = this.attemptDuration.labels(result);
+      this.durations.set(result, duration);
+    }
+    duration.observe(seconds);
   }
 
   retry(reason: string): void {
-    this.child(this.retries, 'x', reason).inc();
+    this.retries.inc(reason);
   }
 
   sessionCreated(): void {
@@ -122,19 +166,5 @@ export class Metrics {
   /** The text served at `GET /metrics`. */
   render(): Promise<string> {
     return Registry.merge([processMetrics(), this.registry]).metrics();
-  }
-
-  private child<Child>(
-    metric: { labels(value: string): Child },
-    kind: string,
-    value: string,
-  ): Child {
-    const key = `${kind}:${value}`;
-    let child = this.children.get(key) as Child | undefined;
-    if (child === undefined) {
-      child = metric.labels(value);
-      this.children.set(key, child);
-    }
-    return child;
   }
 }
