@@ -27,4 +27,6 @@ export { createSubgraphSchema, FEDERATION_SPEC_URL, printSubgraphSdl } from './g
 export { type ApolloServerFactoryOptions, createApolloServer } from './graphql/apollo-server';
 export { createServer, type SubgraphServer, GRAPHQL_PATH, type ServerOptions } from './http/server';
 export { createUpstream, type Upstream } from './synctera/upstream';
+export { startTracing, type Tracing } from './telemetry/tracing';
+export { readTracingConfig, type TracingConfig } from './telemetry/tracing-config';
 export { LANGUAGES, type Language, type LanguageCode } from './verification/language';

@@ -176,13 +176,17 @@ describe('the module (src/index.ts)', () => {
         [
           '-e',
           `const m = require(${JSON.stringify(entry)});` +
-            `console.log(JSON.stringify({ startEmulator: typeof m.startEmulator,` +
+            `console.log(JSON.stringify({ startEmulator: typeof m.startEmulator, startTracing: typeof m.startTracing,` +
             ` emulatorFiles: Object.keys(require.cache).filter((f) => f.includes('/dist/emulator/')).length }))`,
         ],
         { cwd: resolve(__dirname, '../..'), encoding: 'utf8' },
       );
     const name = 'synctera-document-verification-subgraph';
-    expect(JSON.parse(loaded(name))).toEqual({ startEmulator: 'undefined', emulatorFiles: 0 });
+    expect(JSON.parse(loaded(name))).toEqual({
+      startEmulator: 'undefined',
+      startTracing: 'function',
+      emulatorFiles: 0,
+    });
     expect(JSON.parse(loaded(`${name}/emulator`))).toMatchObject({ startEmulator: 'function' });
   });
 });
