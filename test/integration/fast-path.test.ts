@@ -227,6 +227,23 @@ describe.each<[Mode, Record<string, string>]>([
   );
 });
 
+/** A field whose resolver refuses as a rate limiter would: status and headers in `extensions.http`. */
+function rateLimited(headers: Map<string, string>) {
+  return {
+    type: GraphQLString,
+    resolve: () => {
+      throw new GraphQLError('Slow down.', {
+        extensions: {
+          code: 'RATE_LIMITED',
+          // Apollo Server reads a Map here; graphql-yoga (a dependency of the Hive Gateway
+          // tests) declares the field globally as a plain record.
+          http: { status: 429, headers: headers as unknown as Record<string, string> },
+        },
+      });
+    },
+  };
+}
+
 /**
  * Answers this project's schema never gives, but a schema served by `createServer` may: an error
  * whose `extensions.http` sets the status and headers, and a `formatError` that throws (here the
@@ -244,43 +261,19 @@ describe.each<[Mode, Record<string, string>]>([
     mutation: new GraphQLObjectType({
       name: 'Mutation',
       fields: {
-        limited: {
-          type: GraphQLString,
-          resolve: () => {
-            throw new GraphQLError('Slow down.', {
-              extensions: {
-                code: 'RATE_LIMITED',
-                http: {
-                  status: 429,
-                  // Apollo Server reads a HeaderMap here; graphql-yoga (a dependency of the Hive
-                  // Gateway tests) declares the field globally as a plain record.
-                  headers: new HeaderMap([
-                    ['Retry-After', '7'],
-                    ['cache-control', 'private'],
-                  ]) as unknown as Record<string, string>,
-                },
-              },
-            });
-          },
-        },
-        limitedByPlainMap: {
-          type: GraphQLString,
-          resolve: () => {
-            throw new GraphQLError('Slow down.', {
-              extensions: {
-                code: 'RATE_LIMITED',
-                // Any Map will do for Apollo Server, which lower-cases the names it reads.
-                http: {
-                  status: 429,
-                  headers: new Map([
-                    ['Retry-After', '9'],
-                    ['Content-Type', 'application/json'],
-                  ]) as unknown as Record<string, string>,
-                },
-              },
-            });
-          },
-        },
+        limited: rateLimited(
+          new HeaderMap([
+            ['Retry-After', '7'],
+            ['cache-control', 'private'],
+          ]),
+        ),
+        // Any Map will do for Apollo Server, which lower-cases the names it reads.
+        limitedByPlainMap: rateLimited(
+          new Map([
+            ['Retry-After', '9'],
+            ['Content-Type', 'application/json'],
+          ]),
+        ),
         broken: {
           type: GraphQLString,
           resolve: () => {
