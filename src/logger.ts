@@ -62,8 +62,8 @@ let stdoutDestination: DestinationStream | undefined;
  * Standard output, written asynchronously and shared by every logger of the process. A line
  * logged while a write is in flight goes out with the others in the next write: under load, one
  * write call per batch instead of one per line, which cost about a sixth of the CPU of a request
- * (docs/performance.md). pino writes what is still buffered synchronously when the process exits;
- * only a SIGKILL loses the lines of the write in flight.
+ * (docs/performance.md). pino writes what is still waiting synchronously when the process exits
+ * through Node's exit; a SIGKILL or V8 aborting loses it (up to 4 KB or 100 ms of lines).
  */
 function stdout(): DestinationStream {
   stdoutDestination ??= pino.destination({

@@ -3,6 +3,8 @@
  * so that no part of it travels on to a client or a log line.
  */
 
+import { randomBytes } from 'node:crypto';
+
 /** The shortest run of a credential's characters that counts as a part of it. */
 const CREDENTIAL_WINDOW = 8;
 
@@ -46,6 +48,18 @@ function hexValue(code: number): number {
 }
 
 /**
+ * The multipliers of the windows' hash, drawn once per process. The windows come from the
+ * caller's token: with a fixed hash, a token could be crafted whose windows all land in one run
+ * of slots, making each request's set quadratic to build. The window's high bits are folded in
+ * with one secret multiplier, then multiply-shift hashing with another (odd) picks the slot, so
+ * which windows share a slot cannot be known from outside.
+ */
+const [HIGH_MULTIPLIER, HASH_MULTIPLIER] = [
+  randomBytes(4).readUInt32LE(),
+  randomBytes(4).readUInt32LE() | 1,
+];
+
+/**
  * Where each of the last characters of a scan starts in its text, and its digit: rings of the
  * window's width. Scans are synchronous, so every scanner shares one pair.
  */
@@ -85,6 +99,8 @@ export class CredentialScanner {
     this.table = new Array<number>(2 ** bits).fill(-1);
     this.shift = 32 - bits;
     for (const form of forms) this.scan(form, false, true);
+    // The rings held the credential's last characters: nothing of it stays in them.
+    RING_DIGITS.fill(0);
   }
 
   /** `text` with each run that repeats part of the credential replaced by {@link REDACTED}. */
@@ -170,8 +186,9 @@ export class CredentialScanner {
   private find(key: number, hash: number, add: boolean): boolean {
     const { table } = this;
     const mask = table.length - 1;
-    // Fibonacci hashing: the product's top bits mix all of the hash's bits.
-    for (let slot = Math.imul(hash, 0x9e3779b1) >>> this.shift; ; slot = (slot + 1) & mask) {
+    // The key's bits above the 32 of `hash`, folded in; the product's top bits pick the slot.
+    const folded = hash ^ Math.imul((key * 2 ** -32) >>> 0, HIGH_MULTIPLIER);
+    for (let slot = Math.imul(folded, HASH_MULTIPLIER) >>> this.shift; ; slot = (slot + 1) & mask) {
       const found = table[slot] as number;
       if (found === key) return !add;
       if (found === -1) {

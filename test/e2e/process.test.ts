@@ -37,9 +37,11 @@ describe('the process (npm start)', () => {
         { authorization: 'Bearer dev-token' },
       );
       expect(body.errors).toBeUndefined();
-      expect(started.output()).not.toContain('dev-token');
       started.child.kill('SIGTERM');
       expect(await exitCode(started)).toBe(0);
+      // Once it has exited, every line it logged has been written.
+      expect(started.output()).toContain('upstream attempt');
+      expect(started.output()).not.toContain('dev-token');
     } finally {
       started.child.kill('SIGKILL');
     }
