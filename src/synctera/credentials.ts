@@ -79,8 +79,6 @@ export class CredentialScanner {
   private readonly width: number;
   /** RADIX^(width-1): the weight of a window's first digit, removed when the window slides. */
   private readonly lead: number;
-  /** The same weight modulo 2^32, for the window's hash (the window modulo 2^32, in int32 steps). */
-  private readonly hashLead: number;
   /** The windows, by open addressing: a power-of-two table at most half full, -1 when empty. */
   private readonly table: number[];
   /** 32 less the table's bits: a hash's top bits pick its slot. */
@@ -89,9 +87,6 @@ export class CredentialScanner {
   constructor(credential: string) {
     this.width = Math.min(CREDENTIAL_WINDOW, credential.length);
     this.lead = RADIX ** (this.width - 1);
-    let hashLead = 1;
-    for (let i = 1; i < this.width; i++) hashLead = Math.imul(hashLead, RADIX);
-    this.hashLead = hashLead;
     const forms = credential.length < CREDENTIAL_WINDOW ? [credential] : withBase64(credential);
     let length = 0;
     for (const form of forms) length += form.length;
@@ -136,11 +131,10 @@ export class CredentialScanner {
    * window is added to the set instead (how the credential's own windows are gathered).
    */
   private scan(text: string, decode: boolean, collect = false, firstOnly = false): Range[] {
-    const { width, lead, hashLead } = this;
+    const { width, lead } = this;
     const ranges: Range[] = [];
     if (width === 0) return ranges;
     let key = 0;
-    let hash = 0;
     let run = 0;
     // `slot` is where the current character goes in the rings: the oldest one's place.
     for (let i = 0, slot = 0; i < text.length; slot = slot + 1 === width ? 0 : slot + 1) {
@@ -161,15 +155,13 @@ export class CredentialScanner {
       i += length;
       if (digit < 0) {
         key = 0;
-        hash = 0;
         run = 0;
         continue;
       }
       key = (key - dropped * lead) * RADIX + digit;
-      hash = (Math.imul(hash - Math.imul(dropped, hashLead), RADIX) + digit) | 0;
       run++;
       if (run < width) continue;
-      if (!this.find(key, hash, collect)) continue;
+      if (!this.find(key, collect)) continue;
       const start = RING_STARTS[slot + 1 === width ? 0 : slot + 1] as number;
       const last = ranges.at(-1);
       if (last !== undefined && start <= last[1]) last[1] = i;
@@ -179,15 +171,12 @@ export class CredentialScanner {
     return ranges;
   }
 
-  /**
-   * Whether the set holds `key` (whose hash is `hash`); with `add`, it is added instead and
-   * false is returned.
-   */
-  private find(key: number, hash: number, add: boolean): boolean {
+  /** Whether the set holds `key`; with `add`, it is added instead and false is returned. */
+  private find(key: number, add: boolean): boolean {
     const { table } = this;
     const mask = table.length - 1;
-    // The key's bits above the 32 of `hash`, folded in; the product's top bits pick the slot.
-    const folded = hash ^ Math.imul((key * 2 ** -32) >>> 0, HIGH_MULTIPLIER);
+    // The key's low 32 bits, and its high bits folded in; the product's top bits pick the slot.
+    const folded = (key >>> 0) ^ Math.imul((key * 2 ** -32) >>> 0, HIGH_MULTIPLIER);
     for (let slot = Math.imul(folded, HASH_MULTIPLIER) >>> this.shift; ; slot = (slot + 1) & mask) {
       const found = table[slot] as number;
       if (found === key) return !add;
