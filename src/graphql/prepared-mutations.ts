@@ -65,12 +65,11 @@ export class PreparedMutations {
     if (known !== undefined || this.refused.has(key)) return known;
     const document = this.prepare(query, operationName);
     if (document === null) {
-      remember(this.refused, key, this.maxEntries);
+      makeRoom(this.refused, this.maxEntries);
+      this.refused.add(key);
       return undefined;
     }
-    if (this.documents.size >= this.maxEntries) {
-      this.documents.delete(this.documents.keys().next().value as string);
-    }
+    makeRoom(this.documents, this.maxEntries);
     this.documents.set(key, document);
     return document;
   }
@@ -87,10 +86,9 @@ export class PreparedMutations {
   }
 }
 
-/** Adds `key` to `keys`, dropping the oldest beyond `max`. */
-function remember(keys: Set<string>, key: string, max: number): void {
-  if (keys.size >= max) keys.delete(keys.values().next().value as string);
-  keys.add(key);
+/** Drops the oldest key of `entries` (a Map or a Set, in insertion order) when it holds `max`. */
+function makeRoom(entries: Map<string, unknown> | Set<string>, max: number): void {
+  if (entries.size >= max) entries.delete(entries.keys().next().value as string);
 }
 
 /**
