@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadResult, SequentialResult } from './load-job';
 import {
   type LoadGenerator,
@@ -124,6 +125,7 @@ async function startServers(
           ...subgraphEnv,
         }),
         nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+        collectsGarbage: true,
       }),
       start({
         name: 'RESTDataSource server',
@@ -251,7 +253,23 @@ async function runSequential(
   ) as Record<TargetId, LatencyFigures>;
 }
 
-/** Loads the subgraph until it has served `settings.rssAfterRequests`, then reads its RSS. */
+/** How often the subgraph's RSS is sampled while it is loaded, for the range under load. */
+const RSS_SAMPLE_MS = 100;
+
+/** How long the RSS keeps falling after a collection, as V8 hands freed pages back. */
+const RSS_SETTLE_MS = 1000;
+
+/** The subgraph's RSS after a full garbage collection in it (see `collect-garbage.ts`). */
+async function settledRssMb(subgraph: ServerProcess): Promise<number> {
+  await subgraph.collectGarbage();
+  await sleep(RSS_SETTLE_MS);
+  return subgraph.rssMb();
+}
+
+/**
+ * Loads the subgraph until it has served `settings.rssAfterRequests`, sampling its RSS as it
+ * goes, then reads its RSS after a full garbage collection.
+ */
 async function soakSubgraph(
   servers: Servers,
   load: LoadGenerator,
@@ -260,21 +278,29 @@ async function soakSubgraph(
   afterWarmupMb: number,
 ): Promise<RssFigures> {
   const remaining = settings.rssAfterRequests - served.subgraph;
-  if (remaining > 0) {
-    const result = await load.run<LoadResult>({
-      kind: 'load',
-      origin: servers.subgraph.origin,
-      api: 'graphql',
-      connections: 10,
-      amount: remaining,
-    });
-    served.subgraph += result.requests;
-    if (result.errors > 0) throw new Error(`the subgraph failed ${result.errors} soak requests`);
+  const samples: number[] = [];
+  const sampler = setInterval(() => samples.push(servers.subgraph.rssMb()), RSS_SAMPLE_MS);
+  try {
+    if (remaining > 0) {
+      const result = await load.run<LoadResult>({
+        kind: 'load',
+        origin: servers.subgraph.origin,
+        api: 'graphql',
+        connections: 10,
+        amount: remaining,
+      });
+      served.subgraph += result.requests;
+      if (result.errors > 0) throw new Error(`the subgraph failed ${result.errors} soak requests`);
+    }
+  } finally {
+    clearInterval(sampler);
   }
-  const afterRequestsMb = servers.subgraph.rssMb();
+  samples.push(servers.subgraph.rssMb());
+  const afterRequestsMb = await settledRssMb(servers.subgraph);
   return {
     afterWarmupMb: Number(afterWarmupMb.toFixed(1)),
     afterRequestsMb: Number(afterRequestsMb.toFixed(1)),
+    underLoadMb: { min: Math.min(...samples), max: Math.max(...samples) },
     requests: served.subgraph,
     ratio: Number((afterRequestsMb / afterWarmupMb).toFixed(3)),
   };
@@ -340,7 +366,7 @@ async function main(): Promise<void> {
       try {
         const served = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Served;
         await warmUp(scenario, servers, load, settings, served);
-        const afterWarmupMb = servers.subgraph.rssMb();
+        const afterWarmupMb = await settledRssMb(servers.subgraph);
         scenarios[scenario.id] = await runLoadScenario(scenario, servers, load, settings, served);
         if (scenario.id === 'cpuBound') {
           sequential = await runSequential(servers, load, settings, served);

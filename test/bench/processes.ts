@@ -2,9 +2,11 @@
  * The benchmark's processes: servers started from a script on a free loopback port, and the load
  * generator. Each one is stopped by its own handle.
  */
-import { fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accepts, freePort, rssMiB } from '../helpers/process';
+import { COLLECTED } from './collect-garbage';
 import type { Job, JobResult } from './load-job';
 
 /** A server started by the benchmark. */
@@ -15,6 +17,11 @@ export interface ServerProcess {
   readonly port: number;
   /** Resident set size now, in MiB (NaN where `/proc` is missing). */
   rssMb(): number;
+  /**
+   * A full garbage collection in the server, for a server started with the collect-garbage
+   * preload (see {@link ServerSpec.collectsGarbage}); resolves once it is done.
+   */
+  collectGarbage(): Promise<void>;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -26,9 +33,12 @@ export interface ServerSpec {
   /** The environment, besides PATH; `port` is the free port picked for it. */
   readonly env: (port: number) => Record<string, string>;
   readonly nodeArgs?: readonly string[];
+  /** Preload `collect-garbage.js`, so that {@link ServerProcess.collectGarbage} works. */
+  readonly collectsGarbage?: boolean;
 }
 
 const READY_TIMEOUT_MS = 30_000;
+const GC_TIMEOUT_MS = 10_000;
 
 /**
  * Starts `spec.script` with a clean environment (PATH and `spec.env` only), stdout discarded,
@@ -36,7 +46,10 @@ const READY_TIMEOUT_MS = 30_000;
  */
 export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
+  const gcArgs = spec.collectsGarbage
+    ? ['--expose-gc', '--require', resolve(__dirname, 'collect-garbage.js')]
+    : [];
+  const child = spawn(process.execPath, [...gcArgs, ...(spec.nodeArgs ?? []), spec.script], {
     env: { PATH: process.env.PATH ?? '', ...spec.env(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -56,11 +69,40 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     port,
     origin: `http://127.0.0.1:${port}`,
     rssMb: () => rssMiB(child.pid) ?? Number.NaN,
+    collectGarbage: () => collectGarbage(child, spec),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** Signals `child` to collect its garbage and waits for its line on stderr. */
+function collectGarbage(child: ChildProcess, spec: ServerSpec): Promise<void> {
+  if (!spec.collectsGarbage) {
+    return Promise.reject(
+      new Error(`${spec.name} was not started with the collect-garbage preload`),
+    );
+  }
+  return new Promise<void>((done, fail) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => finish(new Error(`${spec.name} did not collect garbage`)),
+      GC_TIMEOUT_MS,
+    );
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-200);
+      if (seen.includes(COLLECTED)) finish();
+    };
+    function finish(error?: Error) {
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      if (error === undefined) done();
+      else fail(error);
+    }
+    child.stderr?.on('data', onData);
+    child.kill('SIGUSR2');
+  });
 }
 
 /** The load generator: a child process that runs one {@link Job} at a time. */

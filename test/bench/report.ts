@@ -31,10 +31,14 @@ export interface ScenarioFigures {
   readonly targets: Record<TargetId, TargetFigures>;
 }
 
-/** The subgraph's resident memory after warm-up and after `requests` requests. */
+/**
+ * The subgraph's resident memory after warm-up and after `requests` requests, each read after a
+ * full garbage collection, and its range while the requests were served.
+ */
 export interface RssFigures {
   readonly afterWarmupMb: number;
   readonly afterRequestsMb: number;
+  readonly underLoadMb: { readonly min: number; readonly max: number };
   readonly requests: number;
   readonly ratio: number;
 }
@@ -180,7 +184,7 @@ export function formatReport(report: BenchReport): string {
     table(['one connection, sequential', 'requests', 'p50 ms', 'p99 ms', 'errors'], sequentialRows),
     '',
     `Added latency of the subgraph (subgraph - direct): p50 ${report.addedLatencyMs.p50} ms, p99 ${report.addedLatencyMs.p99} ms`,
-    `Subgraph RSS: ${rss.afterWarmupMb.toFixed(1)} MiB after warm-up, ${rss.afterRequestsMb.toFixed(1)} MiB after ${rss.requests} requests (x${rss.ratio})`,
+    `Subgraph RSS after a full GC: ${rss.afterWarmupMb.toFixed(1)} MiB after warm-up, ${rss.afterRequestsMb.toFixed(1)} MiB after ${rss.requests} requests (x${rss.ratio}); ${rss.underLoadMb.min.toFixed(1)}–${rss.underLoadMb.max.toFixed(1)} MiB while they were served`,
     '',
     table(['target', 'value', 'limit', 'result'], checkRows),
   ].join('\n');

@@ -41,6 +41,9 @@ describe('npm run bench -- --smoke', () => {
       );
     }
     expect(report.rss.afterWarmupMb).toBeGreaterThan(0);
+    expect(report.rss.afterRequestsMb).toBeGreaterThan(0);
+    expect(report.rss.underLoadMb.min).toBeGreaterThan(0);
+    expect(report.rss.underLoadMb.max).toBeGreaterThanOrEqual(report.rss.underLoadMb.min);
     expect(report.rss.requests).toBeGreaterThanOrEqual(report.settings.rssAfterRequests ?? 0);
   });
 
