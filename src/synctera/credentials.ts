@@ -79,8 +79,11 @@ export class CredentialScanner {
   private readonly width: number;
   /** RADIX^(width-1): the weight of a window's first digit, removed when the window slides. */
   private readonly lead: number;
-  /** The windows, by open addressing: a power-of-two table at most half full, -1 when empty. */
-  private readonly table: number[];
+  /**
+   * The windows plus one, by open addressing: a power-of-two table at most half full, 0 (as
+   * allocated) where empty. A typed table costs no fill: a caller's token can be 16 KB long.
+   */
+  private readonly table: Float64Array;
   /** 32 less the table's bits: a hash's top bits pick its slot. */
   private readonly shift: number;
 
@@ -91,7 +94,7 @@ export class CredentialScanner {
     let length = 0;
     for (const form of forms) length += form.length;
     const bits = Math.max(4, Math.ceil(Math.log2(2 * length)));
-    this.table = new Array<number>(2 ** bits).fill(-1);
+    this.table = new Float64Array(2 ** bits);
     this.shift = 32 - bits;
     for (const form of forms) this.scan(form, false, true);
     // The rings held the credential's last characters: nothing of it stays in them.
@@ -175,13 +178,14 @@ export class CredentialScanner {
   private find(key: number, add: boolean): boolean {
     const { table } = this;
     const mask = table.length - 1;
+    const stored = key + 1;
     // The key's low 32 bits, and its high bits folded in; the product's top bits pick the slot.
     const folded = (key >>> 0) ^ Math.imul((key * 2 ** -32) >>> 0, HIGH_MULTIPLIER);
     for (let slot = Math.imul(folded, HASH_MULTIPLIER) >>> this.shift; ; slot = (slot + 1) & mask) {
       const found = table[slot] as number;
-      if (found === key) return !add;
-      if (found === -1) {
-        if (add) table[slot] = key;
+      if (found === stored) return !add;
+      if (found === 0) {
+        if (add) table[slot] = stored;
         return false;
       }
     }

@@ -125,6 +125,28 @@ describe('CredentialScanner', () => {
     expect(new CredentialScanner('t').appearsIn('https://example.test/session')).toBe(false);
   });
 
+  it('finds the window whose value is zero: eight of the first visible character', () => {
+    const bangs = new CredentialScanner('ab!!!!!!!!!cd');
+    expect(bangs.redact('x !!!!!!!! y')).toBe(`x ${REDACTED} y`);
+    expect(bangs.appearsIn('x !!!!!!!! y')).toBe(true);
+    expect(scanner.redact('x !!!!!!!! y')).toBe('x !!!!!!!! y');
+    expect(scanner.appearsIn('x !!!!!!!! y')).toBe(false);
+  });
+
+  it('finds every part of a token as long as Node lets a header be (16 KB)', () => {
+    const visible = (index: number) => String.fromCharCode(0x21 + ((index * 7919) % 94));
+    const long = Array.from({ length: 16_000 }, (_, index) => visible(index)).join('');
+    const longScanner = new CredentialScanner(long);
+    for (const at of [0, 8_000, 15_992]) {
+      const run = long.slice(at, at + 8);
+      expect(longScanner.appearsIn(`"${run}"`)).toBe(true);
+      expect(
+        longScanner.appearsIn(`"${Buffer.from(long.slice(at, at + 12)).toString('base64')}"`),
+      ).toBe(true);
+    }
+    expect(longScanner.appearsIn(CREDENTIAL)).toBe(false);
+  });
+
   it('redacts every echo in 64 KiB, the largest upstream body read', () => {
     const text = `${'x'.repeat(97)}%2F${CREDENTIAL.toUpperCase()}`.repeat(600).slice(0, 65_536);
     const redacted = scanner.redact(text);
