@@ -9,7 +9,6 @@ import type { Emulator } from './emulator';
 import { createLogger } from './logger';
 import { createServer } from './http/server';
 import { upstreamBudgetMs } from './synctera/retry-policy';
-import { startTracing } from './telemetry/tracing';
 import { readTracingConfig } from './telemetry/tracing-config';
 
 const EMULATOR_BANNER = `
@@ -31,7 +30,9 @@ async function main(): Promise<void> {
     console.error(`Configuration error: ${error.message}`);
     process.exit(1);
   }
-  const tracing = tracingConfig && startTracing(tracingConfig);
+  // Loaded only when on: a process without tracing never loads the OpenTelemetry SDK.
+  const tracing =
+    tracingConfig && (await import('./telemetry/tracing.js')).startTracing(tracingConfig);
   const logger = createLogger(config.logLevel, undefined, tracing?.logFields);
 
   let emulator: Emulator | undefined;

@@ -10,6 +10,7 @@ import {
   withoutNodeWarnings,
 } from '../helpers/process';
 import { AUTH, postGraphQL, PERSON_ID } from '../helpers/stack';
+import { until } from '../helpers/until';
 import { print } from 'graphql';
 import { startEmulator } from '../../src/emulator';
 
@@ -18,10 +19,17 @@ const MAIN = resolve(__dirname, '../../dist/main.js');
 
 const start = (env: Record<string, string>) => startScript(MAIN, env);
 
+/** Preloaded, it prints how many files of the tracing SDK and of the emulator were loaded. */
+const REPORT_LOADED_FILES = `--require "${resolve(__dirname, '../fixtures/report-loaded-files.js')}"`;
+
 describe('the process (npm start)', () => {
   it('starts with the embedded emulator, serves a mutation and exits 0 on SIGTERM', async () => {
     // The drain before shutdown has tests of its own (probes.test.ts).
-    const started = start({ PORT: '0', SHUTDOWN_DELAY_MS: '0' });
+    const started = start({
+      PORT: '0',
+      SHUTDOWN_DELAY_MS: '0',
+      NODE_OPTIONS: REPORT_LOADED_FILES,
+    });
     try {
       const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
       expect(started.output()).toContain('EMBEDDED EMULATOR');
@@ -42,6 +50,11 @@ describe('the process (npm start)', () => {
       // Once it has exited, every line it logged has been written.
       expect(started.output()).toContain('upstream attempt');
       expect(started.output()).not.toContain('dev-token');
+      // Tracing is off: the SDK is never loaded. The emulator, loaded the same way, is counted.
+      const [, loaded = '{}'] = started.output().match(/loaded files: (\{.*\})/) ?? [];
+      const files = JSON.parse(loaded) as { tracingSdk: number; emulator: number };
+      expect(files.tracingSdk).toBe(0);
+      expect(files.emulator).toBeGreaterThan(0);
     } finally {
       started.child.kill('SIGKILL');
     }
@@ -71,7 +84,7 @@ describe('the process (npm start)', () => {
           { ...AUTH, 'idempotency-key': `drain-${i}` },
         ).finally(() => (settled += 1)),
       );
-      while (emulator.requests.length < inFlight) await new Promise((r) => setTimeout(r, 10));
+      await until(() => emulator.requests.length >= inFlight);
 
       started.child.kill('SIGTERM');
       await waitForOutput(started, /shutting down/);
@@ -107,7 +120,7 @@ describe('the process (npm start)', () => {
         query: print(CreateSessionDocument),
         variables: { input: { customer: { personId: PERSON_ID } } },
       }).catch((error: Error) => error);
-      while (emulator.requests.length < 1) await new Promise((r) => setTimeout(r, 10));
+      await until(() => emulator.requests.length >= 1);
       started.child.kill('SIGTERM');
       expect(await exitCode(started)).toBe(1);
       expect(started.output()).toContain('shutdown grace period over');
