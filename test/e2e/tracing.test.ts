@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { exitCode, startScript, waitForOutput } from '../helpers/process';
 import { AUTH, PERSON_ID, postGraphQL, type Stack, startStack, TEST_TOKEN } from '../helpers/stack';
+import { until } from '../helpers/until';
 import { startEmulator } from '../../src/emulator';
 
 /** One span as an OTLP/HTTP JSON export carries it, attributes flattened. */
@@ -120,14 +121,12 @@ async function startTracedProcess(receiverUrl: string, env: Record<string, strin
   return {
     url: url as string,
     emulator,
-    /** The log lines `msg` that `keep` keeps, once there are `count` (lines are written in batches) or after 5 s. */
+    /** The log lines `msg` that `keep` keeps, once there are `count` (lines are written in batches). */
     async entries(msg: string, count: number, keep: (entry: Record<string, unknown>) => boolean) {
-      const deadline = Date.now() + 5_000;
-      for (;;) {
-        const found = entries(msg).filter(keep);
-        if (found.length >= count || Date.now() > deadline) return found;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(() => entries(msg).filter(keep).length >= count, {
+        failure: () => `${entries(msg).filter(keep).length} of ${count} "${msg}" lines logged`,
+      });
+      return entries(msg).filter(keep);
     },
     async close() {
       started.child.kill('SIGTERM');
@@ -160,12 +159,12 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
 
   /** The spans of `traceId` once `count` of them have arrived. */
   async function spansOf(traceId: string, count: number): Promise<ReceivedSpan[]> {
-    for (const deadline = Date.now() + 10_000; ;) {
-      const spans = receiver.spans().filter((s) => s.traceId === traceId);
-      if (spans.length >= count) return spans;
-      if (Date.now() > deadline) throw new Error(`${spans.length} of ${count} spans arrived`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const spans = () => receiver.spans().filter((s) => s.traceId === traceId);
+    await until(() => spans().length >= count, {
+      timeoutMs: 10_000,
+      failure: () => `${spans().length} of ${count} spans arrived`,
+    });
+    return spans();
   }
 
   it.each([

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { until } from './until';
 
 /** A spawned Node script with its stdout and stderr collected together. */
 export interface Started {
@@ -45,15 +46,15 @@ export async function waitForOutput(
   pattern: RegExp,
   timeoutMs = 15_000,
 ): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = started.output().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline || started.child.exitCode !== null) {
-      throw new Error(`did not see ${pattern} in:\n${started.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const failure = () => `did not see ${pattern} in:\n${started.output()}`;
+  await until(() => started.output().match(pattern) !== null || started.child.exitCode !== null, {
+    timeoutMs,
+    intervalMs: 50,
+    failure,
+  });
+  const match = started.output().match(pattern);
+  if (match === null) throw new Error(failure());
+  return match;
 }
 
 /** The process's exit code, once it has exited. */

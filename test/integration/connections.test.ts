@@ -5,6 +5,7 @@ import { print } from 'graphql';
 import { CreateSessionDocument } from '../generated/graphql';
 import { capturingLogger } from '../helpers/logs';
 import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+import { until } from '../helpers/until';
 
 const MUTATION = {
   query: print(CreateSessionDocument),
@@ -35,15 +36,6 @@ async function dripUntilClosed(
     clearInterval(drip);
   }
   return Date.now() - started;
-}
-
-/** Resolves once `check` holds, polling; fails after `timeoutMs`. */
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** A raw HTTP answer that refuses with `status`: a JSON error with code and request id (returned). */

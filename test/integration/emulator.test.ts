@@ -8,6 +8,7 @@ import {
   UNKNOWN_CUSTOMER_ID_PREFIX,
 } from '../../src/emulator';
 import { LANGUAGES } from '../../src/verification/language';
+import { until } from '../helpers/until';
 
 const PERSON_ID = '7d943c51-e4ff-4e57-9558-08cab6b963c7';
 const BUSINESS_ID = '2f1c6a9e-5b7d-4c3a-9e8f-1a2b3c4d5e6f';
@@ -456,7 +457,7 @@ describe('Synctera emulator', () => {
       () => 'answered',
       () => 'failed',
     );
-    while (own.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => own.requests.length > 0);
     const early = await Promise.race([
       outcome,
       new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200)),

@@ -1,17 +1,10 @@
 import { print } from 'graphql';
 import { CreateSessionDocument } from '../generated/graphql';
 import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+import { until } from '../helpers/until';
 
 const MUTATION = print(CreateSessionDocument);
 const input = { customer: { personId: PERSON_ID } };
-
-/** Resolves once `done()` holds; fails after a few seconds rather than polling forever. */
-async function until(done: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 5_000; !done();) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The value of one sample line, `name{labels} value`, or undefined when absent. */
 function sample(text: string, series: string): number | undefined {

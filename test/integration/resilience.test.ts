@@ -4,6 +4,7 @@ import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from '../../src/synctera/retry
 import { CreateSessionDocument } from '../generated/graphql';
 import { capturingLogger } from '../helpers/logs';
 import { AUTH, PERSON_ID, type Stack, useStack } from '../helpers/stack';
+import { until } from '../helpers/until';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 const TIMEOUT_MS = 300;
@@ -12,10 +13,6 @@ const HUGE = 'x'.repeat(200 * 1024);
 
 /** Codes a create may end in when the upstream misbehaves (docs/contract.md, errors). */
 const UPSTREAM_CODES = ['RATE_LIMITED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE'];
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 10));
-}
 
 const respond = (status: number, body?: string | object, headers?: Record<string, string>) =>
   ({ kind: 'respond', status, body, headers }) as const;
