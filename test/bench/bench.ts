@@ -47,6 +47,8 @@ interface Settings {
   readonly sequentialPerRound: number;
   /** Requests the subgraph has served when its RSS is compared with the one after warm-up. */
   readonly rssAfterRequests: number;
+  /** How long the RSS is left to fall after a collection, as V8 hands freed pages back. */
+  readonly rssSettleMs: number;
 }
 
 const FULL: Settings = {
@@ -55,6 +57,7 @@ const FULL: Settings = {
   turnSec: 2,
   sequentialPerRound: 150,
   rssAfterRequests: 100_000,
+  rssSettleMs: 1000,
 };
 const SMOKE: Settings = {
   rounds: 1,
@@ -62,6 +65,7 @@ const SMOKE: Settings = {
   turnSec: 0.1,
   sequentialPerRound: 10,
   rssAfterRequests: 300,
+  rssSettleMs: 0,
 };
 
 interface Scenario {
@@ -256,13 +260,10 @@ async function runSequential(
 /** How often the subgraph's RSS is sampled while it is loaded, for the range under load. */
 const RSS_SAMPLE_MS = 100;
 
-/** How long the RSS keeps falling after a collection, as V8 hands freed pages back. */
-const RSS_SETTLE_MS = 1000;
-
 /** The subgraph's RSS after a full garbage collection in it (see `collect-garbage.ts`). */
-async function settledRssMb(subgraph: ServerProcess): Promise<number> {
+async function settledRssMb(subgraph: ServerProcess, settings: Settings): Promise<number> {
   await subgraph.collectGarbage();
-  await sleep(RSS_SETTLE_MS);
+  await sleep(settings.rssSettleMs);
   return subgraph.rssMb();
 }
 
@@ -296,7 +297,7 @@ async function soakSubgraph(
     clearInterval(sampler);
   }
   samples.push(servers.subgraph.rssMb());
-  const afterRequestsMb = await settledRssMb(servers.subgraph);
+  const afterRequestsMb = await settledRssMb(servers.subgraph, settings);
   return {
     afterWarmupMb: Number(afterWarmupMb.toFixed(1)),
     afterRequestsMb: Number(afterRequestsMb.toFixed(1)),
@@ -366,7 +367,8 @@ async function main(): Promise<void> {
       try {
         const served = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Served;
         await warmUp(scenario, servers, load, settings, served);
-        const afterWarmupMb = await settledRssMb(servers.subgraph);
+        // Both scenarios start measuring from a collected heap; the CPU-bound one keeps the RSS.
+        const afterWarmupMb = await settledRssMb(servers.subgraph, settings);
         scenarios[scenario.id] = await runLoadScenario(scenario, servers, load, settings, served);
         if (scenario.id === 'cpuBound') {
           sequential = await runSequential(servers, load, settings, served);
