@@ -1,9 +1,10 @@
 /**
  * Preloaded into the subgraph by the benchmark (`node --expose-gc --require`). On SIGUSR2 it runs
  * a full garbage collection, then writes {@link COLLECTED} to stderr. The benchmark reads the
- * subgraph's RSS just after that, so both memory figures are taken at the same point of V8's
- * collection cycle. Under load, the old generation grows by tens of MiB of garbage before each
- * collection, and an instant reading lands anywhere on that sawtooth.
+ * subgraph's RSS after that (and a pause for V8 to hand the freed pages back), so both memory
+ * figures are taken at the same point of V8's collection cycle. Under load, the old generation
+ * grows by tens of MiB of garbage before each collection, and an instant reading lands anywhere
+ * on that sawtooth.
  */
 
 /** The line written once the collection is done. */
