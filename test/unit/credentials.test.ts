@@ -125,7 +125,7 @@ describe('CredentialScanner', () => {
     expect(new CredentialScanner('t').appearsIn('https://example.test/session')).toBe(false);
   });
 
-  it('finds the window whose value is zero: eight of the first visible character', () => {
+  it('finds the window whose value is zero (eight of the first visible character) only where the credential has it', () => {
     const bangs = new CredentialScanner('ab!!!!!!!!!cd');
     expect(bangs.redact('x !!!!!!!! y')).toBe(`x ${REDACTED} y`);
     expect(bangs.appearsIn('x !!!!!!!! y')).toBe(true);
@@ -134,8 +134,13 @@ describe('CredentialScanner', () => {
   });
 
   it('finds every part of a token as long as Node lets a header be (16 KB)', () => {
-    const visible = (index: number) => String.fromCharCode(0x21 + ((index * 7919) % 94));
-    const long = Array.from({ length: 16_000 }, (_, index) => visible(index)).join('');
+    // Pseudo-random visible ASCII (a fixed linear congruential sequence): windows nearly all distinct.
+    let seed = 42;
+    const visible = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff;
+      return String.fromCharCode(0x21 + ((seed >>> 16) % 94));
+    };
+    const long = Array.from({ length: 16_000 }, visible).join('');
     const longScanner = new CredentialScanner(long);
     for (const at of [0, 8_000, 15_992]) {
       const run = long.slice(at, at + 8);
