@@ -99,8 +99,6 @@ export interface Config {
   readonly shutdownDelayMs: number;
   /** `METRICS`: count and serve Prometheus metrics at `/metrics`. */
   readonly metrics: boolean;
-  /** `GRAPHQL_FAST_PATH`: serve validated mutations without Apollo's plugin pipeline (fast-path.ts). */
-  readonly fastPath: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -185,7 +183,6 @@ export function loadConfig(env: Env = process.env): Config {
       min: 100,
       max: 600_000,
     }),
-    fastPath: readSwitch(env, 'GRAPHQL_FAST_PATH', true),
     shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', {
       default: 5_000,
       min: 0,

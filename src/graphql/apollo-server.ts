@@ -1,10 +1,9 @@
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config';
 import type { Logger } from '../logger';
 import type { Context } from './context';
-import type { ErrorFormatting } from './execution-response';
 import { createFormatError } from './format-error';
 import { type OperationRules, operationRules } from './operation-rules';
 import { landingPagePlugin } from './plugins/landing-page';
@@ -43,7 +42,14 @@ export function createApolloServer({
   });
 }
 
-/** The error formatting of a server: the same value for Apollo Server and the fast path. */
+/** How errors are formatted: the server's `formatError`, and whether stacks are shown. */
+export interface ErrorFormatting {
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Adds each error's stack as `extensions.stacktrace` (outside production, as Apollo does). */
+  readonly includeStacktrace: boolean;
+}
+
+/** The error formatting of a server. */
 export function errorFormatting(production: boolean, logger: Logger): ErrorFormatting {
   return {
     formatError: createFormatError({ production, logger }),
@@ -52,8 +58,8 @@ export function errorFormatting(production: boolean, logger: Logger): ErrorForma
 }
 
 /**
- * The Apollo Server of the subgraph's HTTP server (src/http/server.ts), with the rules and error
- * formatting it shares with the fast path.
+ * The Apollo Server of the subgraph's HTTP server (src/http/server.ts), with its rules and error
+ * formatting.
  */
 export function buildApolloServer({
   production,

@@ -70,7 +70,7 @@ const requestIds = new WeakMap<IncomingMessage, string>();
 
 /**
  * The request's id: its own `X-Request-Id` when it is a sane one, else a new UUID. Decided once
- * per request, so the HTTP layer's answer, the context, the fast path and the log lines agree.
+ * per request, so the HTTP layer's answer, the context and the log lines agree.
  */
 export function requestIdOf(req: IncomingMessage): string {
   let requestId = requestIds.get(req);

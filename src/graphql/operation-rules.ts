@@ -3,8 +3,7 @@ import type { OperationLimits } from '../config';
 import { limitParseOptions, limitValidationRules } from './limits';
 
 /**
- * What a document must pass before it runs, built once per server and handed both to Apollo
- * Server and to the fast path, so that the two can never parse or validate differently.
+ * What a document must pass before it runs, built once per server for Apollo Server.
  */
 export interface OperationRules {
   readonly parseOptions: ParseOptions;

@@ -12,11 +12,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { Config, HttpServerConfig } from '../config';
 import { buildApolloServer, errorFormatting } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
-import { createFastPath, type FastPath } from '../graphql/fast-path';
 import { toHttpGraphQLRequest, writeHttpGraphQLResponse } from '../graphql/node-http';
 import { operationRules } from '../graphql/operation-rules';
 import { REQUEST_ID_HEADER } from '../graphql/plugins/request-id';
-import { PreparedMutations } from '../graphql/prepared-mutations';
 import { createSubgraphSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
@@ -121,12 +119,8 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     ],
   });
   const cors = createCorsHandler(config.corsOrigins);
-  const fastPath: FastPath | undefined = config.fastPath
-    ? createFastPath({ schema, mutations: new PreparedMutations(schema, { rules }), errors })
-    : undefined;
   const readiness = { draining: false };
   const operationsRoutes = createOperationsRoutes(readiness, telemetry.metrics);
-  let stopping = false;
   await apollo.start();
 
   httpServer.on('clientError', answerClientError);
@@ -185,18 +179,9 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
         return;
       }
       observation.body(body);
-      let contextValue: Promise<Context> | undefined;
-      const requestContext = () =>
-        (contextValue ??= context({ req, callerGone: callerGone.signal }));
-      if (body !== undefined && fastPath !== undefined && !stopping) {
-        if (await fastPath(req, res, body, requestContext)) {
-          observation.servedByFastPath();
-          return;
-        }
-      }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: toHttpGraphQLRequest(req, body),
-        context: requestContext,
+        context: () => context({ req, callerGone: callerGone.signal }),
       });
       await writeHttpGraphQLResponse(res, response, requestId);
     });
@@ -222,7 +207,6 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       readiness.draining = true;
     },
     async close() {
-      stopping = true;
       await apollo.stop();
       await upstream.close();
     },

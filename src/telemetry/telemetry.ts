@@ -9,7 +9,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, type GraphQLFormattedError, parse } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { isJsonObject } from '../utils/json';
 import type { Metrics } from './metrics';
 import type { Tracing } from './tracing';
@@ -19,8 +19,6 @@ import { UpstreamTelemetry } from './upstream-telemetry';
 export interface GraphQLRequestObservation {
   /** The parsed request body (undefined for a GET or a non-JSON body). */
   body(body: unknown): void;
-  /** The fast path answered: a single mutation, already validated. */
-  servedByFastPath(): void;
   /** The HTTP layer refused the request (a body over the limit, not JSON) with this code. */
   refused(code: string): void;
 }
@@ -30,7 +28,6 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 
 const NOTHING_OBSERVED: GraphQLRequestObservation = {
   body() {},
-  servedByFastPath() {},
   refused() {},
 };
 
@@ -55,7 +52,7 @@ export class Telemetry {
   /**
    * Serves one `/graphql` request observed: counted in flight and by operation name, and, with
    * tracing on, inside a server span continuing the caller's `traceparent`, active for everything
-   * `serve` awaits (Apollo Server or the fast path, the resolvers, the upstream attempts).
+   * `serve` awaits (Apollo Server, the resolvers, the upstream attempts).
    */
   async observeGraphQL<T>(
     req: IncomingMessage,
@@ -130,7 +127,6 @@ export class Telemetry {
 class RequestObservation implements GraphQLRequestObservation {
   span: Span | undefined;
   operationName: unknown;
-  private query: unknown;
 
   constructor(private readonly metrics: Metrics | undefined) {}
 
@@ -142,14 +138,6 @@ class RequestObservation implements GraphQLRequestObservation {
   body(body: unknown): void {
     if (!isJsonObject(body)) return;
     this.operationName = body.operationName;
-    this.query = body.query;
-  }
-
-  servedByFastPath(): void {
-    if (this.span === undefined) return;
-    const name =
-      typeof this.operationName === 'string' ? this.operationName : onlyOperationName(this.query);
-    nameSpan(this.span, 'mutation', name);
   }
 }
 
@@ -158,17 +146,4 @@ function nameSpan(span: Span, type: string, name: string | null | undefined): vo
   span.updateName(name ? `${type} ${name}` : type);
   span.setAttribute('graphql.operation.type', type);
   if (name) span.setAttribute('graphql.operation.name', name);
-}
-
-/**
- * The name of a document's only operation. The fast path does not hand its parsed document out;
- * parsing again (only with tracing on, and only when the body gave no operation name) keeps it so.
- */
-function onlyOperationName(query: unknown): string | undefined {
-  if (typeof query !== 'string') return undefined;
-  try {
-    return getOperationAST(parse(query, { noLocation: true }))?.name?.value;
-  } catch {
-    return undefined;
-  }
 }

@@ -138,24 +138,17 @@ async function startTracedProcess(receiverUrl: string, env: Record<string, strin
 
 describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let fast: Awaited<ReturnType<typeof startTracedProcess>>;
-  let apolloOnly: Awaited<ReturnType<typeof startTracedProcess>>;
+  let traced: Awaited<ReturnType<typeof startTracedProcess>>;
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    [fast, apolloOnly] = await Promise.all([
-      startTracedProcess(receiver.url),
-      startTracedProcess(receiver.url, { GRAPHQL_FAST_PATH: 'off' }),
-    ]);
+    traced = await startTracedProcess(receiver.url);
   });
   afterAll(async () => {
-    await Promise.all([fast?.close(), apolloOnly?.close()]);
+    await traced?.close();
     await receiver.close();
   });
-  beforeEach(() => {
-    fast.emulator.reset();
-    apolloOnly.emulator.reset();
-  });
+  beforeEach(() => traced.emulator.reset());
 
   /** The spans of `traceId` once `count` of them have arrived. */
   async function spansOf(traceId: string, count: number): Promise<ReceivedSpan[]> {
@@ -168,13 +161,12 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
   }
 
   it.each([
-    ['the fast path', () => fast, { query: MUTATION, variables, operationName: 'CreateSession' }],
-    ["Apollo Server's path", () => apolloOnly, { query: MUTATION, variables }],
-    ['the fast path, no operationName in the body', () => fast, { query: MUTATION, variables }],
+    ['with its operationName', { query: MUTATION, variables, operationName: 'CreateSession' }],
+    ['without operationName in the body', { query: MUTATION, variables }],
   ])(
-    'continues the caller’s trace through %s into every upstream attempt',
-    async (_path, which, request) => {
-      const { url, emulator, entries } = which();
+    'continues the caller’s trace, a request %s, into every upstream attempt',
+    async (_case, request) => {
+      const { url, emulator, entries } = traced;
       const traceId = randomBytes(16).toString('hex');
       const headers = { ...CALLER_HEADERS, traceparent: `00-${traceId}-${CALLER_SPAN}-01` };
       emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'busy' } });
@@ -235,10 +227,10 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
   );
 
   it('starts a new trace without a caller traceparent, and marks errors by code only', async () => {
-    fast.emulator.injectFault({ kind: 'respond', status: 404, body: { detail: 'no such person' } });
-    const { body } = await postGraphQL(fast.url, { query: MUTATION, variables });
+    traced.emulator.injectFault({ kind: 'respond', status: 404, body: { detail: 'no such person' } });
+    const { body } = await postGraphQL(traced.url, { query: MUTATION, variables });
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const sent = fast.emulator.requests[0]?.headers.traceparent as string;
+    const sent = traced.emulator.requests[0]?.headers.traceparent as string;
     const [, traceId] = /^00-([\da-f]{32})-[\da-f]{16}-01$/.exec(sent) ?? [];
     const server = (await spansOf(traceId ?? '', 2)).find((s) => s.kind === SERVER);
     expect(server?.parentSpanId).toBeUndefined();

@@ -155,10 +155,10 @@ describe.each([
   });
 
   /**
-   * Sends the mutation and checks what came back. `viaApollo` asks for a media type only Apollo
-   * Server's own pipeline serves (the fast path leaves it alone).
+   * Sends the mutation and checks what came back. `responseMediaType` asks for
+   * `application/graphql-response+json`, whose errors Apollo Server answers with their own status.
    */
-  async function create(behaviour: Behaviour, { viaApollo = false } = {}) {
+  async function create(behaviour: Behaviour, { responseMediaType = false } = {}) {
     upstream?.behave(behaviour);
     const result = await postGraphQL<unknown>(
       started?.url ?? '',
@@ -166,7 +166,7 @@ describe.each([
       {
         // In API-key mode the caller's own token is not sent upstream, so it cannot come back.
         authorization: `Bearer ${CALLER_TOKEN}`,
-        ...(viaApollo && { accept: 'application/graphql-response+json' }),
+        ...(responseMediaType && { accept: 'application/graphql-response+json' }),
       },
     );
     expect(leakedParts(seenByClient(result), [CALLER_TOKEN, API_KEY])).toEqual([]);
@@ -176,9 +176,9 @@ describe.each([
   it.each(STATUSES)(
     'keeps it out of the answer to a %i problem that echoes it everywhere',
     async (status) => {
-      for (const viaApollo of [false, true]) {
+      for (const responseMediaType of [false, true]) {
         const { body } = await create(answer(status, problem(status, credential), credential), {
-          viaApollo,
+          responseMediaType,
         });
         const [error] = body.errors ?? [];
         expect(error?.extensions?.upstream).toMatchObject({ status, requestId: '[redacted]' });

@@ -41,11 +41,11 @@ describe('GET /metrics', () => {
     }
   });
 
-  it('counts requests, errors by code, attempts, retries and sessions, on both paths', async () => {
+  it('counts requests, errors by code, attempts, retries and sessions', async () => {
     const before = await scrape();
     const at = (text: string, series: string) => sample(text, series) ?? 0;
 
-    expect((await create()).body.errors).toBeUndefined(); // fast path
+    expect((await create()).body.errors).toBeUndefined();
     stack().emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'down' } });
     expect((await create()).body.errors).toBeUndefined(); // one retry, then a session
     stack().emulator.injectFault({ kind: 'respond', status: 503, body: { title: 'down' } }, 3);
@@ -55,7 +55,7 @@ describe('GET /metrics', () => {
     expect(unauthenticated.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const query = await postGraphQL(stack().url, {
       query: '{ documentVerificationLanguages { code } }',
-    }); // Apollo Server's path
+    });
     expect(query.body.errors).toBeUndefined();
     const bad = await postGraphQL(stack().url, { query: '{ nope }', operationName: null });
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

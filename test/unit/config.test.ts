@@ -48,7 +48,6 @@ describe('loadConfig defaults', () => {
       corsOrigins: [],
       // The upstream budget (3 attempts of 10 s, 2 waits of at most 5 s) and 5 s to answer.
       shutdownGraceMs: 45_000,
-      fastPath: true,
       shutdownDelayMs: 5_000,
       metrics: true,
     });
@@ -134,23 +133,6 @@ describe('SYNCTERA_MAX_RETRIES', () => {
 
   it.each(['11', '-1', 'two', '2.0'])('refuses %j', (raw) => {
     expectRefused('SYNCTERA_MAX_RETRIES', { SYNCTERA_MAX_RETRIES: raw });
-  });
-});
-
-describe('GRAPHQL_FAST_PATH', () => {
-  it.each([
-    ['on', true],
-    ['ON', true],
-    [' off ', false],
-    ['Off', false],
-  ])('reads %j as %j', (raw, expected) => {
-    expect(loadConfig({ GRAPHQL_FAST_PATH: raw }).fastPath).toBe(expected);
-  });
-
-  it.each(['yes', '1', 'false', 'disabled'])('refuses %j', (raw) => {
-    expect(expectRefused('GRAPHQL_FAST_PATH', { GRAPHQL_FAST_PATH: raw }).message).toContain(
-      'must be "on" or "off"',
-    );
   });
 });
 
