@@ -227,7 +227,11 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
   );
 
   it('starts a new trace without a caller traceparent, and marks errors by code only', async () => {
-    traced.emulator.injectFault({ kind: 'respond', status: 404, body: { detail: 'no such person' } });
+    traced.emulator.injectFault({
+      kind: 'respond',
+      status: 404,
+      body: { detail: 'no such person' },
+    });
     const { body } = await postGraphQL(traced.url, { query: MUTATION, variables });
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const sent = traced.emulator.requests[0]?.headers.traceparent as string;
