@@ -65,8 +65,42 @@ function canonicalUuid(id: string, field: string): string {
 
 /** A 2xx answer that breaks the contract; the data source turns it into UPSTREAM_BAD_RESPONSE. */
 export class InvalidUpstreamAnswer extends Error {
-  override readonly name = 'InvalidUpstreamAnswer';
+  override readonly name: string = 'InvalidUpstreamAnswer';
 }
+
+/**
+ * A well-formed 2xx answer for a customer other than the one asked for: most likely another
+ * request's answer, delivered on this one's connection. It is never passed on. A caller may
+ * retry with the same idempotency key on a fresh connection; otherwise it is
+ * UPSTREAM_BAD_RESPONSE like any {@link InvalidUpstreamAnswer}.
+ */
+export class MismatchedUpstreamAnswer extends InvalidUpstreamAnswer {
+  override readonly name: string = 'MismatchedUpstreamAnswer';
+}
+
+/**
+ * Longest `session_id` or `id` passed on. Both go back to the caller as GraphQL IDs, into logs
+ * and into the caller's next request (/verifications/verify): 255 is the bound this subgraph
+ * already puts on an idempotency key, room enough for any prefixed or UUID-based id, and far
+ * below anything that could carry a body or a stack trace.
+ */
+export const MAX_UPSTREAM_ID = 255;
+
+/**
+ * Longest session `url` passed on. The url is shared with an end customer (a link in a text
+ * message or a page); 2,048 characters is the length the web has long treated as the safe
+ * limit for a link, and leaves room for a signed query string.
+ */
+export const MAX_SESSION_URL = 2048;
+
+/**
+ * Visible ASCII, nothing else: no control, bidi or invisible character, no space, and no U+FFFD,
+ * which is what invalid UTF-8 in the body decodes to.
+ */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/** A UUID as the upstream writes one: 8-4-4-4-12 hex digits, any letter case (RFC 9562). */
+const ANSWERED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SESSION_STATES = new Set<string>(Object.values(SessionState));
 
@@ -74,9 +108,11 @@ const SESSION_STATES = new Set<string>(Object.values(SessionState));
 const MAX_QUOTED_STATE = 40;
 
 /**
- * Validates a 2xx body and maps it to the GraphQL session. The customer is the one the upstream
- * answered for; when the answer names none, the one that was asked for. An answer that would
- * hand back any part of the `credential` it was sent is refused, without quoting it.
+ * Validates a 2xx body and maps it to the GraphQL session. The answer must be for the customer
+ * that was asked for, of the same kind (else {@link MismatchedUpstreamAnswer}); when it names no
+ * customer, the one asked for is returned. Ids and the url must be visible ASCII within a bound.
+ * An answer that would hand back any part of the `credential` it was sent is refused. No refused
+ * value is quoted, except an unknown state, redacted, in printable ASCII and cut short.
  */
 export function toDocumentVerificationSession(
   bodyText: string,
@@ -91,54 +127,91 @@ export function toDocumentVerificationSession(
   if (typeof sessionId !== 'string' || sessionId === '') {
     throw new InvalidUpstreamAnswer('Synctera answered without a session_id.');
   }
-  const url = typeof body.url === 'string' ? httpUrl(body.url) : undefined;
-  if (url === undefined) {
+  if (typeof body.url !== 'string') {
     throw new InvalidUpstreamAnswer('Synctera answered without a valid session url.');
   }
+  const rawUrl = body.url;
   if (typeof body.state !== 'string' || !SESSION_STATES.has(body.state)) {
     throw new InvalidUpstreamAnswer(
       typeof body.state === 'string'
-        ? `Synctera answered with a session state this subgraph does not know: ${JSON.stringify(quotable(body.state, credential, MAX_QUOTED_STATE))}.`
+        ? `Synctera answered with a session state this subgraph does not know: ${JSON.stringify(quotedState(body.state, credential))}.`
         : 'Synctera answered without a session state.',
     );
   }
+  const state = body.state as SessionState;
   if (body.id !== undefined && body.id !== null && typeof body.id !== 'string') {
     throw new InvalidUpstreamAnswer('Synctera answered with a session id that is not a string.');
   }
-  const session: DocumentVerificationSession = {
-    id: body.id ?? null,
-    sessionId,
-    state: body.state as SessionState,
-    url: body.url as string,
-    customer: answeredCustomer(body, requested),
-  };
-  // Everything returned, scanned once: a line break is no credential character, so nothing
-  // joins across two fields. The URL scalar returns the parsed href, which can join what the
-  // raw text kept apart, so both are scanned.
-  const returned = [sessionId, session.id, session.state, session.customer.id, body.url];
-  if (url.href !== body.url) returned.push(url.href);
-  if (credential.appearsIn(returned.join('\n'))) {
-    throw new InvalidUpstreamAnswer(
-      'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
-    );
-  }
-  return session;
-}
-
-function answeredCustomer(
-  body: Record<string, unknown>,
-  requested: SessionRequestBody,
-): Person | Business {
+  const id = body.id ?? null;
   const personId = optionalString(body, 'person_id');
   const businessId = optionalString(body, 'business_id');
   if (personId !== undefined && businessId !== undefined) {
     throw new InvalidUpstreamAnswer('Synctera answered with both a person_id and a business_id.');
   }
-  if (personId !== undefined) return new Person(personId);
-  if (businessId !== undefined) return new Business(businessId);
-  return requested.person_id !== undefined
-    ? new Person(requested.person_id)
-    : new Business(requested.business_id as string);
+  // Before any check of form, so that an echo is reported as one whatever else is wrong. A line
+  // break is no credential character, so nothing joins across two fields. The URL scalar
+  // returns the parsed href, which can join what the raw text kept apart, so both are scanned.
+  const scanned = [sessionId, id, state, personId, businessId, rawUrl];
+  const href = httpUrl(rawUrl)?.href;
+  if (href !== undefined && href !== rawUrl) scanned.push(href);
+  if (credential.appearsIn(scanned.join('\n'))) {
+    throw new InvalidUpstreamAnswer(
+      'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
+    );
+  }
+  // The customer first: an answer for someone else is reported as such, whatever its other
+  // fields hold.
+  const customer = answeredCustomer(personId, businessId, requested);
+  if (!isUpstreamId(sessionId)) {
+    throw new InvalidUpstreamAnswer(
+      `Synctera answered with a session_id that is not 1-${MAX_UPSTREAM_ID} visible ASCII characters.`,
+    );
+  }
+  if (id !== null && !isUpstreamId(id)) {
+    throw new InvalidUpstreamAnswer(
+      `Synctera answered with an id that is not 1-${MAX_UPSTREAM_ID} visible ASCII characters.`,
+    );
+  }
+  if (!isSessionUrl(rawUrl)) {
+    throw new InvalidUpstreamAnswer('Synctera answered without a valid session url.');
+  }
+  return { id, sessionId, state, url: rawUrl, customer };
+}
+
+/**
+ * The customer the answer is for, which must be the one asked for: same kind, same UUID (UUIDs
+ * compare case-insensitively). Returned as it was sent, in canonical form.
+ */
+function answeredCustomer(
+  personId: string | undefined,
+  businessId: string | undefined,
+  requested: SessionRequestBody,
+): Person | Business {
+  const answered = personId ?? businessId;
+  if (answered !== undefined && !ANSWERED_UUID.test(answered)) {
+    throw new InvalidUpstreamAnswer(
+      `Synctera answered with a ${personId === undefined ? 'business_id' : 'person_id'} that is not a UUID.`,
+    );
+  }
+  if (requested.person_id !== undefined) {
+    if (businessId !== undefined) throw mismatch('a business_id for a person');
+    if (personId !== undefined && personId.toLowerCase() !== requested.person_id.toLowerCase()) {
+      throw mismatch('another person_id');
+    }
+    return new Person(requested.person_id);
+  }
+  const requestedBusiness = requested.business_id as string;
+  if (personId !== undefined) throw mismatch('a person_id for a business');
+  if (businessId !== undefined && businessId.toLowerCase() !== requestedBusiness.toLowerCase()) {
+    throw mismatch('another business_id');
+  }
+  return new Business(requestedBusiness);
+}
+
+function mismatch(what: string): MismatchedUpstreamAnswer {
+  return new MismatchedUpstreamAnswer(
+    `Synctera answered for a customer that is not the one asked for (${what}); the answer is not passed on.`,
+  );
 }
 
 function optionalString(body: Record<string, unknown>, field: string): string | undefined {
@@ -148,6 +221,25 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
     throw new InvalidUpstreamAnswer(`Synctera answered with a ${field} that is not a string.`);
   }
   return value;
+}
+
+function isUpstreamId(text: string): boolean {
+  return text.length <= MAX_UPSTREAM_ID && VISIBLE_ASCII.test(text);
+}
+
+/**
+ * An http(s) URL written in visible ASCII, as RFC 3986 writes one. The raw text is checked, not
+ * only the parse: the URL parser drops tabs and line breaks and percent-encodes other controls,
+ * so a parse that succeeds says nothing of what the text held.
+ */
+function isSessionUrl(text: string): boolean {
+  return text.length <= MAX_SESSION_URL && VISIBLE_ASCII.test(text) && httpUrl(text) !== undefined;
+}
+
+/** An unknown state made fit to quote: printable ASCII only, redacted and cut short. */
+function quotedState(state: string, credential: CredentialScanner): string {
+  // A space is no credential character, so the replacement neither hides nor makes an echo.
+  return quotable(state.replace(/[^\x20-\x7e]+/g, ' '), credential, MAX_QUOTED_STATE);
 }
 
 /**

@@ -3,10 +3,13 @@ import { CredentialScanner } from '../../src/synctera/credentials';
 import { MAX_UPSTREAM_TEXT } from '../../src/synctera/upstream-text';
 import {
   InvalidUpstreamAnswer,
+  MismatchedUpstreamAnswer,
   type SessionRequestBody,
   toDocumentVerificationSession as toSessionWith,
   toSessionRequestBody,
   toUpstreamProblem,
+  MAX_SESSION_URL,
+  MAX_UPSTREAM_ID,
 } from '../../src/synctera/wire';
 import type { CreateDocumentVerificationSessionInput } from '../../src/verification/create-document-verification-session.input';
 import { Business, Person } from '../../src/verification/customer.type';
@@ -195,13 +198,13 @@ describe('toDocumentVerificationSession', () => {
     expect(session.customer.id).toBe(BUSINESS_ID);
   });
 
-  it('uses the id the upstream answered for, not the requested one', () => {
+  it('returns the requested id in canonical form when the answer spells it in upper case', () => {
     const session = toDocumentVerificationSession(
-      answer({ person_id: OTHER_PERSON_ID }),
+      answer({ person_id: PERSON_ID.toUpperCase() }),
       PERSON_REQUEST,
     );
     expect(session.customer).toBeInstanceOf(Person);
-    expect(session.customer.id).toBe(OTHER_PERSON_ID);
+    expect(session.customer.id).toBe(PERSON_ID);
   });
 
   it.each([
@@ -301,6 +304,160 @@ describe('toDocumentVerificationSession', () => {
     expect(caught).toBeInstanceOf(Error);
     expect(caught).not.toBeInstanceOf(ContractError);
     expect((caught as Error).name).toBe('InvalidUpstreamAnswer');
+  });
+});
+
+/** The error `run` throws, checked to be an {@link InvalidUpstreamAnswer}. */
+function refused(run: () => unknown): InvalidUpstreamAnswer {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidUpstreamAnswer);
+    return error as InvalidUpstreamAnswer;
+  }
+  throw new Error('expected an InvalidUpstreamAnswer');
+}
+
+/** Printable ASCII only: what an error message may hold whatever the answer held. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+describe('toDocumentVerificationSession: hostile fields in a 2xx', () => {
+  const MARK = 'HOSTILE-MARK';
+  const hostile: ReadonlyArray<readonly [string, string]> = [
+    ['NUL', `sess\u0000${MARK}`],
+    ['ESC (a terminal escape)', `sess\u001b[31m${MARK}`],
+    ['U+202E (a bidi override)', `sess\u202e${MARK}`],
+    ['U+FFFD (what invalid UTF-8 decodes to)', `sess\ufffd${MARK}`],
+    ['a space', `sess ${MARK}`],
+    ['DEL', `sess\u007f${MARK}`],
+    ['a line break', `sess\n${MARK}`],
+    ['a non-ASCII letter', `séss${MARK}`],
+  ];
+
+  it.each(hostile)('refuses a session_id holding %s, without quoting it', (_label, value) => {
+    const error = refused(invalid(answer({ session_id: value })));
+    expect(error).not.toBeInstanceOf(MismatchedUpstreamAnswer);
+    expect(error.message).not.toContain(MARK);
+    expect(error.message).toMatch(PRINTABLE_ASCII);
+  });
+
+  it.each(hostile)('refuses an id holding %s, without quoting it', (_label, value) => {
+    const error = refused(invalid(answer({ id: value })));
+    expect(error.message).not.toContain(MARK);
+    expect(error.message).toMatch(PRINTABLE_ASCII);
+  });
+
+  it.each(hostile)('refuses a url holding %s, without quoting it', (_label, value) => {
+    const error = refused(invalid(answer({ url: `https://verify.example.com/s/${value}` })));
+    expect(error.message).not.toContain(MARK);
+    expect(error.message).toMatch(PRINTABLE_ASCII);
+  });
+
+  it('refuses a url whose host holds U+202E', () => {
+    expect(invalid(answer({ url: `https://verify\u202eexample.com/s/1` }))).toThrow(
+      InvalidUpstreamAnswer,
+    );
+  });
+
+  it('accepts every visible ASCII character in session_id and id, at the longest length', () => {
+    const visible = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) =>
+      String.fromCharCode(0x21 + i),
+    ).join('');
+    const longest = visible.repeat(3).slice(0, MAX_UPSTREAM_ID);
+    expect(longest).toHaveLength(MAX_UPSTREAM_ID);
+    const session = toDocumentVerificationSession(
+      answer({ session_id: longest, id: visible }),
+      PERSON_REQUEST,
+    );
+    expect(session.sessionId).toBe(longest);
+    expect(session.id).toBe(visible);
+  });
+
+  it.each(['session_id', 'id'])('refuses a %s one character over the bound', (field) => {
+    const error = refused(invalid(answer({ [field]: 's'.repeat(MAX_UPSTREAM_ID + 1) })));
+    expect(error.message).not.toMatch(/s{20}/);
+  });
+
+  it('refuses an empty id (absent or null means none)', () => {
+    expect(invalid(answer({ id: '' }))).toThrow(InvalidUpstreamAnswer);
+  });
+
+  it('accepts a url at the longest length and refuses one a character longer', () => {
+    const at = (length: number) => {
+      const base = 'https://verify.example.com/s/';
+      return base + 'u'.repeat(length - base.length);
+    };
+    const session = toDocumentVerificationSession(
+      answer({ url: at(MAX_SESSION_URL) }),
+      PERSON_REQUEST,
+    );
+    expect(session.url).toHaveLength(MAX_SESSION_URL);
+    const error = refused(invalid(answer({ url: at(MAX_SESSION_URL + 1) })));
+    expect(error.message).not.toMatch(/u{20}/);
+  });
+
+  it('refuses a 60,000-character person_id that is no UUID, without quoting it', () => {
+    const long = `${PERSON_ID}${'x'.repeat(60_000 - PERSON_ID.length)}`;
+    const error = refused(invalid(answer({ person_id: long })));
+    expect(error).not.toBeInstanceOf(MismatchedUpstreamAnswer);
+    expect(error.message).not.toContain(PERSON_ID);
+    expect(error.message.length).toBeLessThan(200);
+  });
+
+  it.each([
+    ['NUL', `${PERSON_ID}\u0000`],
+    ['U+202E', `\u202e${PERSON_ID}`],
+    ['U+FFFD', `${PERSON_ID.slice(0, -1)}\ufffd`],
+    ['braces', `{${PERSON_ID}}`],
+    ['a urn:uuid: prefix', `urn:uuid:${PERSON_ID}`],
+    ['no hyphens', PERSON_ID.replaceAll('-', '')],
+    ['a trailing space', `${PERSON_ID} `],
+  ])('refuses a person_id with %s: the answer spells a UUID one way only', (_label, value) => {
+    const error = refused(invalid(answer({ person_id: value })));
+    expect(error.message).toMatch(PRINTABLE_ASCII);
+    expect(error.message).not.toContain(PERSON_ID.slice(0, 8));
+  });
+
+  it('refuses a business_id that is no UUID', () => {
+    expect(
+      invalid(answer({ business_id: `${BUSINESS_ID}\u001b` }, ['person_id']), BUSINESS_REQUEST),
+    ).toThrow(InvalidUpstreamAnswer);
+  });
+
+  it('quotes an unknown state in printable ASCII only', () => {
+    const error = refused(invalid(answer({ state: 'EXP\ufffdI\u202eRED\u00e9' })));
+    expect(error.message).toMatch(/does not know: "EXP I RED"\.$/);
+    expect(error.message).toMatch(PRINTABLE_ASCII);
+  });
+});
+
+describe('toDocumentVerificationSession: an answer for another customer', () => {
+  it.each([
+    ['another person', PERSON_REQUEST, { person_id: OTHER_PERSON_ID }, []],
+    ['a business, for a person', PERSON_REQUEST, { business_id: BUSINESS_ID }, ['person_id']],
+    ['a person, for a business', BUSINESS_REQUEST, { person_id: BUSINESS_ID }, []],
+    ['another business', BUSINESS_REQUEST, { business_id: OTHER_PERSON_ID }, ['person_id']],
+  ])(
+    'refuses an answer for %s as MismatchedUpstreamAnswer, without naming that customer',
+    (_label, requested, fields, drop) => {
+      const error = refused(invalid(answer(fields, drop), requested));
+      expect(error).toBeInstanceOf(MismatchedUpstreamAnswer);
+      expect(error.name).toBe('MismatchedUpstreamAnswer');
+      expect(error.message).not.toContain(OTHER_PERSON_ID);
+      expect(error.message).toMatch(/not the one asked for/);
+    },
+  );
+
+  it('keeps the mismatch an InvalidUpstreamAnswer and a plain Error', () => {
+    const error = refused(invalid(answer({ person_id: OTHER_PERSON_ID })));
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ContractError);
+  });
+
+  it('does not call a malformed answer a mismatch', () => {
+    for (const body of ['nope', answer({ session_id: '' }), answer({ person_id: 'p-1' })]) {
+      expect(refused(invalid(body))).not.toBeInstanceOf(MismatchedUpstreamAnswer);
+    }
   });
 });
 
