@@ -134,6 +134,11 @@ class EmulatorServer implements Emulator {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined);
+    const stray = strayAnswers.get(req.socket);
+    if (stray !== undefined) {
+      strayAnswers.delete(req.socket);
+      req.socket.write(stray);
+    }
     const requestId = requestIdFor(req.headers['x-request-id']);
     const send = (reply: Reply) =>
       sendReply(res, {
@@ -150,7 +155,7 @@ class EmulatorServer implements Emulator {
       }
       const path = pathOf(req.url ?? '/');
       if (path === this.sessionPath) {
-        await this.onSessionPath(req, body, send);
+        await this.onSessionPath(req, res, body, send);
         return;
       }
       if (body.tooLarge) send(tooLarge());
@@ -168,6 +173,7 @@ class EmulatorServer implements Emulator {
   /** Steps 1 onwards: record, apply the next fault, then the endpoint (under the key's queue). */
   private async onSessionPath(
     req: IncomingMessage,
+    res: ServerResponse,
     body: BodyRead,
     send: (reply: Reply) => void,
   ): Promise<void> {
@@ -207,10 +213,29 @@ class EmulatorServer implements Emulator {
           origin: this.origin,
         });
       }
-      if (fault?.kind === 'reset-after') req.socket.destroy();
-      else send(reply);
+      if (fault?.kind === 'reset-after') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'continue-first') res.writeContinue();
+      send(reply);
+      if (fault?.kind === 'stray-answer') holdStrayCopy(res, reply);
     };
     const scope = method === 'POST' && !body.tooLarge ? requestScope(req.headers) : undefined;
+    if (scope !== undefined && fault?.kind === 'conflict-while-processing') {
+      if (state.idempotency.busy(scope)) {
+        send(
+          problemReply(
+            problem(
+              409,
+              'A request with this Idempotency-Key is still being processed: retry later',
+              'IDEMPOTENCY_KEY_IN_PROGRESS',
+            ),
+          ),
+        );
+        return;
+      }
+    }
     if (scope === undefined) await handle();
     else await state.idempotency.exclusive(scope, handle);
   }
@@ -242,9 +267,29 @@ class EmulatorServer implements Emulator {
       headers: { ...req.headers },
       body,
       json: parseJsonOrUndefined(body),
+      receivedAt: performance.now(),
     });
     const excess = state.requests.length - this.maxRecorded;
     if (excess > 0) state.requests.splice(0, excess);
+  }
+}
+
+/**
+ * Answers still owed on a connection by a `stray-answer` fault: written when the next request
+ * arrives on it, so that request reads an answer that was not its own.
+ */
+const strayAnswers = new WeakMap<Socket, string>();
+
+/** Holds a raw copy of `reply` for the next request on the same connection. */
+function holdStrayCopy(res: ServerResponse, reply: Reply): void {
+  const head = Object.entries({
+    ...reply.headers,
+    'content-length': String(Buffer.byteLength(reply.body)),
+  })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  if (res.socket !== null) {
+    strayAnswers.set(res.socket, `HTTP/1.1 ${reply.status} Stray\r\n${head}\r\n${reply.body}`);
   }
 }
 

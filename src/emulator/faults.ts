@@ -30,6 +30,9 @@ function assertValidFault(fault: EmulatorFault): void {
     case 'reset-before':
     case 'reset-after':
     case 'hang':
+    case 'conflict-while-processing':
+    case 'continue-first':
+    case 'stray-answer':
       return;
     default:
       throw new TypeError(`Unknown fault kind: ${JSON.stringify(fault satisfies never)}`);

@@ -44,6 +44,11 @@ export class IdempotencyStore {
     if (!this.outcomes.has(scope)) this.outcomes.set(scope, outcome);
   }
 
+  /** Whether a request with `scope` is being handled, or waiting to be. */
+  busy(scope: string): boolean {
+    return this.tails.has(scope);
+  }
+
   /** Runs `task` once every task queued earlier for the same scope has settled. */
   async exclusive<T>(scope: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(scope) ?? Promise.resolve();

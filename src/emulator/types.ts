@@ -40,6 +40,8 @@ export interface RecordedRequest {
   body: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: unknown;
+  /** When it arrived, in `performance.now()` milliseconds. */
+  receivedAt: number;
 }
 
 /**
@@ -60,7 +62,19 @@ export type EmulatorFault =
   /** Handle normally (the session and its idempotency key are committed), then destroy the socket without answering. */
   | { kind: 'reset-after' }
   /** Never answer (until close()). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * While an earlier request with the same Idempotency-Key is still being handled, answer `409`
+   * at once instead of waiting for it (as Stripe-like idempotency layers do); else handle normally.
+   */
+  | { kind: 'conflict-while-processing' }
+  /** Handle normally, with an unsolicited `100 Continue` written before the answer (RFC 9110 allows it). */
+  | { kind: 'continue-first' }
+  /**
+   * Handle normally, then write a second, unasked-for copy of the answer on the same keep-alive
+   * connection, as a broken upstream or proxy may: the next request on it reads this one.
+   */
+  | { kind: 'stray-answer' };
 
 /** A running emulator. */
 export interface Emulator {

@@ -47,16 +47,11 @@ export function createContextFunction(
       requestId,
       idempotencyKeyHeader: headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.idempotencyKey]),
       synctera: new SyncteraClient({
-        dispatcher: upstream.dispatcher,
-        path: upstream.path,
-        timeoutMs: upstream.timeoutMs,
-        retryPolicy: upstream.retryPolicy,
-        logger: upstream.logger,
+        upstream,
         requestId,
         callerGone,
         telemetry,
         traceHeaders: callerTraceHeaders(req.headers),
-        serverKeyScanner: upstream.apiKeyScanner,
         authorization: upstreamAuthorization(
           headerText(req.headers[SUBGRAPH_REQUEST_HEADERS.authorization]),
           upstream.apiKey,

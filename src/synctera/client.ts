@@ -1,35 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import DataLoader from 'dataloader';
-import type { Dispatcher } from 'undici';
+import type { Span } from '@opentelemetry/api';
 import type { UpstreamAuthorization } from './authorization';
 import {
+  ContractError,
   IdempotencyConflictError,
   UnauthenticatedError,
   UpstreamBadResponseError,
   UpstreamUnavailableError,
 } from '../verification/errors';
 import { errorFromUpstreamStatus } from './upstream-errors';
-import type { Logger } from '../logger';
-import type { Span } from '@opentelemetry/api';
 import {
   failureOf,
   type TraceHeaders,
   type UpstreamTelemetry,
 } from '../telemetry/upstream-telemetry';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
-import type { CreateDocumentVerificationSessionPayload } from '../verification/document-verification-session.type';
-import {
-  type AttemptOutcome,
-  delayBeforeRetry,
-  retryReason,
-  type RetryPolicy,
-} from './retry-policy';
+import type {
+  CreateDocumentVerificationSessionPayload,
+  DocumentVerificationSession,
+} from '../verification/document-verification-session.type';
+import { type AttemptOutcome, delayBeforeRetry, isInProgress, retryReason } from './retry-policy';
 import { CredentialScanner } from './credentials';
 import { headerText } from '../utils/headers';
 import { exchange } from './exchange';
 import { quotable } from './upstream-text';
+import type { Upstream } from './upstream';
 import {
   InvalidUpstreamAnswer,
+  MismatchedUpstreamAnswer,
   type SessionRequestBody,
   toDocumentVerificationSession,
   toSessionRequestBody,
@@ -42,23 +41,14 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 /** Longest upstream `X-Request-Id` passed on. */
 const MAX_UPSTREAM_REQUEST_ID = 200;
 
-/** What one data source needs; shared parts (pool, policy, logger) are created once per server. */
+/** What the data source of one GraphQL request needs; `upstream` is shared by every request. */
 export interface SyncteraClientOptions {
-  /** Keep-alive connection pool to the upstream origin, shared by every request. */
-  readonly dispatcher: Dispatcher;
-  /** Request path on that origin, base path included (e.g. `/v0/verifications/…`). */
-  readonly path: string;
-  /** Budget of one attempt, headers and body included. */
-  readonly timeoutMs: number;
-  readonly retryPolicy: RetryPolicy;
-  /** With a server key, its scanner, made once per server rather than once per request. */
-  readonly serverKeyScanner?: CredentialScanner;
+  readonly upstream: Upstream;
   /** This request's upstream credentials, or why it has none. */
   readonly authorization: UpstreamAuthorization;
   /** Forwarded as `X-Request-Id`. */
   readonly requestId: string;
-  readonly logger: Logger;
-  /** Aborts when the caller has gone: no new attempt, no backoff wait, and the attempt in flight is abandoned. */
+  /** Aborts when the caller has gone: no new attempt and no backoff wait after that. */
   readonly callerGone?: AbortSignal;
   /** Metrics and spans of the attempts. */
   readonly telemetry?: UpstreamTelemetry;
@@ -73,6 +63,28 @@ interface SessionCall {
   readonly idempotencyKey: string;
   readonly body: SessionRequestBody;
   readonly json: string;
+}
+
+/** One attempt as it ended: what the log line, the metrics and the span all read. */
+interface AttemptRecord {
+  readonly attempt: number;
+  readonly outcome: AttemptOutcome;
+  readonly durationMs: number;
+  readonly span: Span | undefined;
+  /** The answer's status; null without an answer. */
+  readonly status: number | null;
+  /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
+  readonly text?: string;
+  /** The answer's `X-Request-Id`, as it came (not yet fit to quote). */
+  readonly upstreamRequestId?: string;
+  /** Why there was no answer (quotable: the credential redacted). */
+  readonly failure?: string;
+  /** The same, as a metrics label. */
+  readonly failureKind?: ReturnType<typeof failureOf>;
+  /** A 2xx's session, once checked. */
+  readonly session?: DocumentVerificationSession;
+  /** Why a 2xx could not be used. */
+  readonly invalid?: InvalidUpstreamAnswer;
 }
 
 /**
@@ -97,10 +109,9 @@ export class SyncteraClient {
     input: CreateDocumentVerificationSessionInput,
     idempotencyKey: string,
   ): Promise<CreateDocumentVerificationSessionPayload> {
-    const { authorization } = this.options;
+    const { authorization, upstream } = this.options;
     if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
-    this.credential ??=
-      this.options.serverKeyScanner ?? new CredentialScanner(authorization.credential);
+    this.credential ??= upstream.apiKeyScanner ?? new CredentialScanner(authorization.credential);
     const body = toSessionRequestBody(input);
     const json = JSON.stringify(body);
     const earlier = this.bodiesByKey.get(idempotencyKey);
@@ -120,84 +131,57 @@ export class SyncteraClient {
   }
 
   /**
-   * Attempts until an outcome is final. The whole call is bounded by `upstreamBudgetMs` (retry-policy.ts):
-   * each attempt by its deadline (`timeoutMs`, the answer's body included), each wait by the
-   * policy's caps, the attempts by `maxRetries`. When the caller disconnects, nothing more is
-   * sent and the attempt in flight is abandoned: every attempt carries the same Idempotency-Key,
-   * so a session it may have created is returned when the caller retries.
+   * Attempts until an outcome is final, within the upstream budget (retry-policy.ts). Every
+   * attempt carries the same Idempotency-Key, and every error names it. When the caller has
+   * left, the attempt in flight still runs to its own deadline (the POST may already have
+   * created a session) but nothing more is sent.
    */
   private async send(call: SessionCall): Promise<CreateDocumentVerificationSessionPayload> {
-    const { retryPolicy, logger, requestId, callerGone, telemetry } = this.options;
+    const { upstream, callerGone } = this.options;
+    let afterUnanswered = false;
     for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
-      const span = telemetry?.startAttempt(attempt);
-      const result = await this.attempt(call, span);
-      const outcome = result.outcome;
-      const durationMs = performance.now() - started;
-      const delayMs = delayBeforeRetry(retryPolicy, outcome, attempt);
-      telemetry?.endAttempt(span, {
-        attempt,
-        end:
-          outcome.kind === 'response'
-            ? outcome
-            : { failure: result.failureKind ?? 'network_error' },
-        seconds: durationMs / 1000,
-        retryReason: delayMs === undefined ? undefined : retryReason(outcome),
-      });
-      const status = outcome.kind === 'response' ? outcome.status : null;
-      const roundedMs = Math.round(durationMs);
-      const failure = result.failure ?? null;
-      if (callerGone?.aborted) {
-        this.abandon({ requestId, attempt, status, durationMs: roundedMs, failure });
+      const record = await this.attempt(call, attempt, afterUnanswered);
+      const delayMs = delayBeforeRetry(upstream.retryPolicy, record.outcome, attempt);
+      this.report(record, delayMs);
+      if (record.outcome.kind === 'stray-answer') {
+        upstream.logger.warn(
+          { requestId: this.options.requestId, attempt },
+          'upstream answer belongs to another request: connections replaced',
+        );
+        upstream.replaceConnections();
       }
-      logger.info(
-        {
-          requestId,
-          attempt,
-          status,
-          durationMs: roundedMs,
-          failure,
-          retryReason: delayMs === undefined ? null : retryReason(outcome),
-          retryInMs: delayMs ?? null,
-        },
-        'upstream attempt',
-      );
+      if (callerGone?.aborted) return this.afterCallerLeft(record, call);
       if (delayMs === undefined) {
-        const payload = this.settle(result, call, attempt);
-        telemetry?.sessionCreated();
-        return payload;
+        try {
+          return this.settle(record, call);
+        } catch (error) {
+          throw error instanceof ContractError
+            ? error.withIdempotencyKey(call.idempotencyKey)
+            : error;
+        }
       }
+      if (record.outcome.kind === 'network-error') afterUnanswered = true;
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
-      // A caller gone during the wait: the next attempt is never sent.
-      if (callerGone?.aborted) this.abandon({ requestId, attempt: attempt + 1 });
+      if (callerGone?.aborted) throw this.abandoned(call, { attempt: attempt + 1 });
     }
   }
 
-  /**
-   * Once the caller has disconnected: one info line (the attempt's own figures, when it has just
-   * ended), and an error nobody will read. A caller that leaves is no upstream failure.
-   */
-  private abandon(fields: {
-    readonly requestId: string;
-    readonly attempt: number;
-    readonly [figure: string]: unknown;
-  }): never {
-    this.options.logger.info(fields, 'upstream call abandoned: the caller disconnected');
-    throw new UpstreamUnavailableError(
-      'The caller disconnected before Synctera answered: retry with the same idempotency key.',
-      { status: null, type: null, code: null, requestId: null },
-    );
-  }
-
-  private async attempt(call: SessionCall, span: Span | undefined): Promise<AttemptResult> {
-    const { dispatcher, path, timeoutMs, requestId, callerGone, telemetry, traceHeaders } =
-      this.options;
+  /** One POST, its answer read and, for a 2xx, checked against what was asked. */
+  private async attempt(
+    call: SessionCall,
+    attempt: number,
+    afterUnanswered: boolean,
+  ): Promise<AttemptRecord> {
+    const { upstream, requestId, telemetry, traceHeaders } = this.options;
+    const started = performance.now();
+    const span = telemetry?.startAttempt(attempt);
+    const ended = () => ({ attempt, span, durationMs: performance.now() - started });
+    let answer;
     try {
-      const answer = await exchange(
-        dispatcher,
+      answer = await exchange(
+        upstream.dispatcher,
         {
-          method: 'POST',
-          path,
+          path: upstream.path,
           headers: {
             authorization: call.authorization,
             'idempotency-key': call.idempotencyKey,
@@ -208,106 +192,170 @@ export class SyncteraClient {
           },
           body: call.json,
         },
-        { timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES, signal: callerGone },
+        { timeoutMs: upstream.timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES },
       );
-      return {
-        outcome: {
-          kind: 'response',
-          status: answer.status,
-          retryAfter: headerText(answer.headers['retry-after']),
-        },
-        text: answer.text,
-        upstreamRequestId: headerText(answer.headers['x-request-id']),
-      };
     } catch (error) {
       return {
+        ...ended(),
         outcome: { kind: 'network-error' },
-        failure: quotable(describeFailure(error, timeoutMs), call.credential),
+        status: null,
+        failure: quotable(describeFailure(error, upstream.timeoutMs), call.credential),
         failureKind: failureOf(error),
       };
     }
-  }
-
-  private settle(
-    result: AttemptResult,
-    call: SessionCall,
-    attempts: number,
-  ): CreateDocumentVerificationSessionPayload {
-    const { outcome } = result;
-    if (outcome.kind === 'network-error') {
-      this.warnUnavailable(result.failure ?? 'no answer', attempts);
-      throw new UpstreamUnavailableError(
-        `Could not get an answer from Synctera (${result.failure}) after ${attempts} attempt(s): try again later with the same idempotency key.`,
-        { status: null, type: null, code: null, requestId: null },
-      );
-    }
-    const { text } = result;
-    if (outcome.status < 200 || outcome.status > 299) {
-      const problem = toUpstreamProblem(text ?? '', call.credential);
-      const error = errorFromUpstreamStatus(
-        outcome.status,
-        problem,
-        quotedRequestId(result, call.credential),
-      );
-      if (error instanceof UpstreamUnavailableError) {
-        this.warnUnavailable(`HTTP ${outcome.status}`, attempts);
-      }
-      throw error;
-    }
+    const { status, text } = answer;
+    const answered = {
+      ...ended(),
+      status,
+      text,
+      upstreamRequestId: headerText(answer.headers['x-request-id']),
+    };
+    const response: AttemptOutcome = {
+      kind: 'response',
+      status,
+      retryAfter: headerText(answer.headers['retry-after']),
+      afterUnanswered,
+    };
+    if (status < 200 || status > 299) return { ...answered, outcome: response };
     try {
       if (text === undefined) {
         throw new InvalidUpstreamAnswer(
           `Synctera answered with more than ${MAX_RESPONSE_BYTES} bytes.`,
         );
       }
-      return {
-        session: toDocumentVerificationSession(text, call.body, call.credential),
-        idempotencyKey: call.idempotencyKey,
-      };
+      const session = toDocumentVerificationSession(text, call.body, call.credential);
+      return { ...answered, outcome: response, session };
     } catch (error) {
-      if (!(error instanceof InvalidUpstreamAnswer)) throw error;
-      throw new UpstreamBadResponseError(error.message, {
-        status: outcome.status,
-        type: null,
-        code: null,
-        requestId: quotedRequestId(result, call.credential),
-      });
+      if (error instanceof MismatchedUpstreamAnswer) {
+        return { ...answered, outcome: { kind: 'stray-answer' }, invalid: error };
+      }
+      if (error instanceof InvalidUpstreamAnswer) {
+        return { ...answered, outcome: response, invalid: error };
+      }
+      throw error;
     }
+  }
+
+  /** The attempt's log line, metrics and span, from one record. */
+  private report(record: AttemptRecord, delayMs: number | undefined): void {
+    const { attempt, outcome, status, durationMs } = record;
+    const reason = delayMs === undefined ? undefined : retryReason(outcome);
+    this.options.telemetry?.endAttempt(record.span, {
+      attempt,
+      end: status === null ? { failure: record.failureKind ?? 'network_error' } : { status },
+      seconds: durationMs / 1000,
+      retryReason: reason,
+    });
+    this.options.upstream.logger.info(
+      {
+        requestId: this.options.requestId,
+        attempt,
+        status,
+        durationMs: Math.round(durationMs),
+        failure: record.failure ?? null,
+        retryReason: reason ?? null,
+        retryInMs: delayMs ?? null,
+      },
+      'upstream attempt',
+    );
+  }
+
+  /**
+   * The caller has gone. A session its last attempt created is logged with its key and id (a
+   * generated key is known to nobody else) and counted; otherwise one line says the call was
+   * abandoned. A caller that leaves is no upstream failure.
+   */
+  private afterCallerLeft(
+    record: AttemptRecord,
+    call: SessionCall,
+  ): CreateDocumentVerificationSessionPayload {
+    const { session } = record;
+    if (session === undefined)
+      throw this.abandoned(call, { attempt: record.attempt, status: record.status });
+    this.options.upstream.logger.info(
+      {
+        requestId: this.options.requestId,
+        idempotencyKey: call.idempotencyKey,
+        sessionId: session.sessionId,
+        attempt: record.attempt,
+      },
+      'session created for a caller that left',
+    );
+    this.options.telemetry?.sessionCreated();
+    return { session, idempotencyKey: call.idempotencyKey };
+  }
+
+  /** Logs that no further attempt will be sent; the error is for nobody (the caller has gone). */
+  private abandoned(call: SessionCall, figures: Record<string, unknown>): Error {
+    this.options.upstream.logger.info(
+      { requestId: this.options.requestId, idempotencyKey: call.idempotencyKey, ...figures },
+      'upstream call abandoned: the caller disconnected',
+    );
+    return new UpstreamUnavailableError(
+      'The caller disconnected before Synctera answered: retry with the same idempotency key.',
+      { status: null, type: null, code: null, requestId: null },
+    );
+  }
+
+  /** The field's result from its last attempt: the session, or the contract's error. */
+  private settle(
+    record: AttemptRecord,
+    call: SessionCall,
+  ): CreateDocumentVerificationSessionPayload {
+    const { outcome, attempt } = record;
+    if (outcome.kind === 'network-error') {
+      this.warnUnavailable(record.failure ?? 'no answer', attempt);
+      throw new UpstreamUnavailableError(
+        `Could not get an answer from Synctera (${record.failure}) after ${attempt} attempt(s): try again later with the same idempotency key.`,
+        { status: null, type: null, code: null, requestId: null },
+      );
+    }
+    const upstreamInfo = {
+      status: record.status,
+      type: null,
+      code: null,
+      requestId: quotedRequestId(record, call.credential),
+    };
+    if (record.invalid !== undefined) {
+      throw new UpstreamBadResponseError(record.invalid.message, upstreamInfo);
+    }
+    if (record.session !== undefined) {
+      this.options.telemetry?.sessionCreated();
+      return { session: record.session, idempotencyKey: call.idempotencyKey };
+    }
+    const status = record.status ?? 0;
+    const problem = toUpstreamProblem(record.text ?? '', call.credential);
+    if (isInProgress(outcome)) {
+      this.warnUnavailable('HTTP 409: still processing an earlier attempt', attempt);
+      throw new UpstreamUnavailableError(
+        `Synctera is still processing an earlier attempt with this idempotency key (HTTP 409) after ${attempt} attempt(s): retry later with the same idempotency key.`,
+        { ...upstreamInfo, type: problem.type, code: problem.code },
+      );
+    }
+    const error = errorFromUpstreamStatus(status, problem, upstreamInfo.requestId);
+    if (error instanceof UpstreamUnavailableError) this.warnUnavailable(`HTTP ${status}`, attempt);
+    throw error;
   }
 
   /** The one line that says why a call ended UPSTREAM_UNAVAILABLE. */
   private warnUnavailable(reason: string, attempts: number): void {
-    this.options.logger.warn(
+    this.options.upstream.logger.warn(
       { requestId: this.options.requestId, attempts, reason },
       'upstream unavailable',
     );
   }
 }
 
-/** One attempt's outcome, with the answer's body when there was an answer. */
-interface AttemptResult {
-  readonly outcome: AttemptOutcome;
-  /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
-  readonly text?: string;
-  /** The answer's `X-Request-Id`, as it came (not yet fit to quote). */
-  readonly upstreamRequestId?: string;
-  /** Why there was no answer (quotable: the credential redacted). */
-  readonly failure?: string;
-  /** The same, as a metrics label. */
-  readonly failureKind?: ReturnType<typeof failureOf>;
-}
-
 /** The answer's `X-Request-Id` made fit to quote in an error (a created session does not carry it). */
-function quotedRequestId(result: AttemptResult, credential: CredentialScanner): string | null {
-  const { upstreamRequestId } = result;
+function quotedRequestId(record: AttemptRecord, credential: CredentialScanner): string | null {
+  const { upstreamRequestId } = record;
   if (upstreamRequestId === undefined) return null;
   return quotable(upstreamRequestId, credential, MAX_UPSTREAM_REQUEST_ID) || null;
 }
 
 /** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words
  * when the code alone says little (`UND_ERR_SOCKET: other side closed`). Duck-typed:
- * DOMException and errors from other realms (undici's timeout reason, test sandboxes) fail
- * `instanceof Error`. */
+ * DOMException and errors from other realms fail `instanceof Error`. */
 function describeFailure(error: unknown, timeoutMs: number): string {
   const { code, message } = (error ?? {}) as {
     code?: unknown;
@@ -315,7 +363,6 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   };
   const kind = failureOf(error);
   if (kind === 'timeout') return `no answer within ${timeoutMs} ms`;
-  if (kind === 'abandoned') return 'the caller disconnected';
   const words = typeof message === 'string' && message !== '' ? message : undefined;
   if (typeof code !== 'string') return words ?? 'unknown network error';
   return code.startsWith('UND_ERR_') && words !== undefined ? `${code}: ${words}` : code;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Dispatcher, util } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** An upstream answer, its body read whole. */
 export interface Answer {
@@ -15,93 +15,45 @@ export interface ExchangeLimits {
   readonly timeoutMs: number;
   /** Longest body read. */
   readonly maxBodyBytes: number;
-  /** Abandons the exchange (failing with the signal's reason) when it aborts. */
-  readonly signal?: AbortSignal;
 }
 
 /**
- * Sends one request on `dispatcher` and reads its answer, within `limits`. A dispatch handler
- * collects the body: no response stream, no AbortSignal or async resource per request, work
- * that undici's `request()` does and the hot path does not need. The promise settles once; a
- * request still queued in the pool when it fails is aborted as soon as it starts.
+ * Sends one POST on `dispatcher` and reads its answer within `limits`. The deadline covers the
+ * wait for a connection in the pool, the headers and the body: a request still queued when it
+ * passes is never sent. A body over the limit is not read further, and its connection is closed.
  */
-export function exchange(
+export async function exchange(
   dispatcher: Dispatcher,
-  request: Dispatcher.DispatchOptions,
+  request: Pick<Dispatcher.RequestOptions, 'path' | 'headers' | 'body'>,
   limits: ExchangeLimits,
 ): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const { signal } = limits;
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const { statusCode, headers, body } = await beforeDeadline(
+    dispatcher.request({ ...request, method: 'POST', signal }),
+    signal,
+  );
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limits.maxBodyBytes) {
+      body.destroy();
+      return { status: statusCode, headers, text: undefined };
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let status = 0;
-    let headers: IncomingHttpHeaders = {};
-    let abortRequest: ((error: Error) => void) | undefined;
-    let settled = false;
-
-    /** True for the first outcome only; it stops the timer and the signal's listener. */
-    const settle = () => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
-    const fail = (reason: unknown) => {
-      if (!settle()) return;
-      abortRequest?.(asError(reason));
-      reject(reason);
-    };
-    const onAbort = () => fail(signal?.reason);
-    const timer = setTimeout(
-      () => fail(new DOMException(`No answer within ${limits.timeoutMs} ms.`, 'TimeoutError')),
-      limits.timeoutMs,
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    // The callbacks undici 7 calls on both its pools and its MockAgent (which skips the newer
-    // onRequestStart/onResponse* ones).
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect(abort) {
-        abortRequest = abort;
-        if (settled) abort(new Error('Abandoned before it was sent.'));
-      },
-      onHeaders(statusCode, rawHeaders) {
-        status = statusCode;
-        headers = util.parseHeaders(rawHeaders) as IncomingHttpHeaders;
-        return true;
-      },
-      onData(chunk) {
-        if (settled) return true;
-        size += chunk.length;
-        if (size <= limits.maxBodyBytes) {
-          chunks.push(chunk);
-        } else if (settle()) {
-          abortRequest?.(new Error('The answer is longer than the limit.'));
-          resolve({ status, headers, text: undefined });
-        }
-        return true;
-      },
-      onComplete() {
-        if (settle())
-          resolve({ status, headers, text: Buffer.concat(chunks, size).toString('utf8') });
-      },
-      onError(error) {
-        fail(error);
-      },
-    };
-    try {
-      dispatcher.dispatch(request, handler);
-    } catch (error) {
-      fail(error);
-    }
-  });
+    chunks.push(chunk);
+  }
+  return { status: statusCode, headers, text: Buffer.concat(chunks, size).toString('utf8') };
 }
 
-function asError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
+/**
+ * `responded`, or the signal's reason as soon as it aborts. undici settles a request aborted while
+ * queued in the pool only once a connection takes it (and then never sends it); the deadline
+ * must not wait for a connection to free up.
+ */
+function beforeDeadline<T>(responded: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    responded.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -5,8 +5,19 @@
 
 /** How one attempt ended, as far as retrying is concerned. */
 export type AttemptOutcome =
-  | { readonly kind: 'response'; readonly status: number; readonly retryAfter: string | undefined }
-  | { readonly kind: 'network-error' };
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly retryAfter: string | undefined;
+      /**
+       * An earlier attempt of this call (same key) ended without an answer: the upstream may
+       * still be processing it, so a 409 means "in progress", not a conflict.
+       */
+      readonly afterUnanswered: boolean;
+    }
+  | { readonly kind: 'network-error' }
+  /** A 2xx for another request (another customer): the connection is out of step. */
+  | { readonly kind: 'stray-answer' };
 
 /** Settings of the retry policy. */
 export interface RetryPolicy {
@@ -15,7 +26,10 @@ export interface RetryPolicy {
   /** Cap of the exponential backoff before jitter, for attempt n: min(max, base × 2^(n-1)). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /** Longest `Retry-After` honoured; a longer one ends the retries (the caller is waiting). */
+  /**
+   * Longest `Retry-After` honoured; a longer one ends the retries (the caller is waiting). Jitter
+   * of up to a quarter is added on top, so the longest wait is 5/4 of it.
+   */
   readonly maxRetryAfterMs: number;
   /** Source of jitter, in [0, 1); replaceable in tests. */
   readonly random: () => number;
@@ -25,7 +39,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'maxRetries'> = {
   baseDelayMs: 100,
   maxDelayMs: 2_000,
-  maxRetryAfterMs: 5_000,
+  maxRetryAfterMs: 4_000,
   random: Math.random,
 };
 
@@ -34,13 +48,22 @@ const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 /** Why an outcome may be retried, for the attempt's log line; undefined when it may not. */
 export function retryReason(outcome: AttemptOutcome): string | undefined {
   if (outcome.kind === 'network-error') return 'network-error';
+  if (outcome.kind === 'stray-answer') return 'stray-answer';
+  if (isInProgress(outcome)) return 'in-progress';
   return RETRYABLE_STATUSES.has(outcome.status) ? `status-${outcome.status}` : undefined;
+}
+
+/** A 409 answering a retry of an attempt that got no answer: the key is still being processed. */
+export function isInProgress(outcome: AttemptOutcome): boolean {
+  return outcome.kind === 'response' && outcome.status === 409 && outcome.afterUnanswered;
 }
 
 /**
  * Milliseconds to wait before attempt `attempt + 1`, or undefined when `attempt` (1-based) was
  * the last one: the outcome is final, the retries are spent, or Retry-After asks for too long.
- * Backoff is exponential with full jitter; a Retry-After (seconds or HTTP date) replaces it.
+ * Backoff is exponential with full jitter; a Retry-After (seconds or HTTP date) replaces it,
+ * plus up to a quarter of it again, so callers told the same Retry-After do not all come back in
+ * the same few milliseconds.
  */
 export function delayBeforeRetry(
   policy: RetryPolicy,
@@ -51,7 +74,8 @@ export function delayBeforeRetry(
   if (attempt > policy.maxRetries || retryReason(outcome) === undefined) return undefined;
   const requested = outcome.kind === 'response' ? retryAfterMs(outcome.retryAfter, now) : undefined;
   if (requested !== undefined) {
-    return requested <= policy.maxRetryAfterMs ? requested : undefined;
+    if (requested > policy.maxRetryAfterMs) return undefined;
+    return requested + Math.floor(policy.random() * (requested / 4));
   }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(policy.random() * ceiling);
@@ -74,6 +98,6 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
  * deadline of `timeoutMs`, each wait is capped, and there are at most `maxRetries` retries.
  */
 export function upstreamBudgetMs(policy: RetryPolicy, timeoutMs: number): number {
-  const longestWait = Math.max(policy.maxDelayMs, policy.maxRetryAfterMs);
+  const longestWait = Math.max(policy.maxDelayMs, (policy.maxRetryAfterMs * 5) / 4);
   return (policy.maxRetries + 1) * timeoutMs + policy.maxRetries * longestWait;
 }

@@ -1,21 +1,30 @@
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { UpstreamConfig } from '../config';
 import type { Logger } from '../logger';
 import { CredentialScanner } from './credentials';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, upstreamBudgetMs } from './retry-policy';
 
 /** Everything per-server about the upstream: one keep-alive pool and the settings of each call. */
 export interface Upstream {
-  readonly dispatcher: Pool;
+  /** The pool new attempts go to. */
+  readonly dispatcher: Dispatcher;
   /** Path on the pool's origin: the base URL's path followed by the session path. */
   readonly path: string;
   readonly timeoutMs: number;
   readonly retryPolicy: RetryPolicy;
+  /** The longest one field's upstream work can take, waits included. */
+  readonly budgetMs: number;
   readonly apiKey: string | undefined;
   /** The server key's scanner, made once: with a server key, it is every call's credential. */
   readonly apiKeyScanner: CredentialScanner | undefined;
   readonly logger: Logger;
-  /** Closes the pool once in-flight calls have finished. */
+  /**
+   * Sends later attempts on new connections. For a connection that delivered an answer to
+   * another request: it is out of step, and whichever request is sent on it next would read an
+   * answer that is not its own. The old connections close once their requests have finished.
+   */
+  replaceConnections(): void;
+  /** Closes the pools once in-flight calls have finished. */
   close(): Promise<void>;
 }
 
@@ -28,18 +37,30 @@ export function createUpstream(
 ): Upstream {
   const url = new URL(baseUrl);
   // Beyond `maxConnections` calls queue in the pool, each within its attempt's deadline.
-  const dispatcher = new Pool(url.origin, {
-    keepAliveTimeout: 30_000,
-    connections: config.maxConnections,
-  });
+  const newPool = () =>
+    new Pool(url.origin, { keepAliveTimeout: 30_000, connections: config.maxConnections });
+  let pool = newPool();
+  const retired = new Set<Promise<void>>();
+  const policy = { ...DEFAULT_RETRY_POLICY, ...retryPolicy, maxRetries: config.maxRetries };
   return {
-    dispatcher,
+    get dispatcher() {
+      return pool;
+    },
     path: `${url.pathname.replace(/\/+$/, '')}${config.sessionPath}`,
     timeoutMs: config.timeoutMs,
-    retryPolicy: { ...DEFAULT_RETRY_POLICY, ...retryPolicy, maxRetries: config.maxRetries },
+    retryPolicy: policy,
+    budgetMs: upstreamBudgetMs(policy, config.timeoutMs),
     apiKey: config.apiKey,
     apiKeyScanner: config.apiKey === undefined ? undefined : new CredentialScanner(config.apiKey),
     logger,
-    close: () => dispatcher.close(),
+    replaceConnections() {
+      const old = pool;
+      pool = newPool();
+      const closing = old.close().finally(() => retired.delete(closing));
+      retired.add(closing);
+    },
+    async close() {
+      await Promise.all([pool.close(), ...retired]);
+    },
   };
 }

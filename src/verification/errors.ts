@@ -37,6 +37,15 @@ export class ContractError extends GraphQLError {
   ) {
     super(message, { extensions: upstream ? { code, upstream } : { code } });
   }
+
+  /**
+   * Names the Idempotency-Key that was sent upstream for this field (`extensions.idempotencyKey`):
+   * a caller retrying with it never creates a second session, even when the key was generated here.
+   */
+  withIdempotencyKey(key: string): this {
+    this.extensions.idempotencyKey = key;
+    return this;
+  }
 }
 
 function errorClass(code: ErrorCode) {

@@ -52,23 +52,15 @@ function checked(key: string, what: string): string {
   return key;
 }
 
-const responseKeysByExecution = new WeakMap<object, Set<string>>();
-
 /**
- * The operation's session fields, after @skip/@include. Memoised per execution: graphql-js
- * coerces a fresh variables object for each one, while the parsed document is shared by every
- * request that sends the same query.
+ * The operation's session fields, after @skip/@include. Computed for each field rather than kept:
+ * an operation has at most a handful, and nothing per request may live outside its context.
  */
 function sessionFieldKeys(info: GraphQLResolveInfo): Set<string> {
-  let keys = responseKeysByExecution.get(info.variableValues);
-  if (keys === undefined) {
-    keys = sessionFieldResponseKeys(info.operation.selectionSet, {
-      fragment: (name) => info.fragments[name],
-      isIncluded: (selection) => isIncluded(selection, info.variableValues),
-    });
-    responseKeysByExecution.set(info.variableValues, keys);
-  }
-  return keys;
+  return sessionFieldResponseKeys(info.operation.selectionSet, {
+    fragment: (name) => info.fragments[name],
+    isIncluded: (selection) => isIncluded(selection, info.variableValues),
+  });
 }
 
 function isIncluded(

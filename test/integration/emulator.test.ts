@@ -154,6 +154,7 @@ describe('Synctera emulator', () => {
         }),
         body: JSON.stringify({ person_id: PERSON_ID }),
         json: { person_id: PERSON_ID },
+        receivedAt: expect.any(Number),
       });
       expect(emulator.requests[1]).toMatchObject({ body: 'no auth', json: undefined });
     });

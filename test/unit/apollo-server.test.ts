@@ -35,8 +35,7 @@ describe('createApolloServer in process', () => {
       requestId: 'req-in-process',
       idempotencyKeyHeader: undefined,
       synctera: new SyncteraClient({
-        ...upstream,
-        dispatcher: agent.get(ORIGIN),
+        upstream: { ...upstream, dispatcher: agent.get(ORIGIN) },
         requestId: 'req-in-process',
         authorization: upstreamAuthorization('Bearer in-process', undefined),
       }),

@@ -15,14 +15,14 @@ function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
     maxRetries: 2,
     baseDelayMs: 100,
     maxDelayMs: 2_000,
-    maxRetryAfterMs: 5_000,
+    maxRetryAfterMs: 4_000,
     random: () => 0.5,
     ...overrides,
   };
 }
 
-function response(status: number, retryAfter?: string): AttemptOutcome {
-  return { kind: 'response', status, retryAfter };
+function response(status: number, retryAfter?: string, afterUnanswered = false): AttemptOutcome {
+  return { kind: 'response', status, retryAfter, afterUnanswered };
 }
 
 const NETWORK_ERROR: AttemptOutcome = { kind: 'network-error' };
@@ -30,6 +30,16 @@ const NETWORK_ERROR: AttemptOutcome = { kind: 'network-error' };
 describe('retryReason', () => {
   it('retries network errors', () => {
     expect(retryReason(NETWORK_ERROR)).toBe('network-error');
+  });
+
+  it('retries a 409 only after an attempt of the same call got no answer (in progress)', () => {
+    expect(retryReason(response(409, undefined, true))).toBe('in-progress');
+    expect(retryReason(response(409))).toBeUndefined();
+    expect(retryReason(response(400, undefined, true))).toBeUndefined();
+  });
+
+  it('retries an answer that belongs to another request', () => {
+    expect(retryReason({ kind: 'stray-answer' })).toBe('stray-answer');
   });
 
   it.each([429, 502, 503, 504])('retries HTTP %i', (status) => {
@@ -96,16 +106,19 @@ describe('delayBeforeRetry', () => {
     expect(Number.isInteger(delay)).toBe(true);
   });
 
-  it('honours Retry-After in seconds instead of the backoff', () => {
-    const random = jest.fn(() => 0.5);
-    expect(delayBeforeRetry(policy({ random }), response(429, '3'), 1, NOW)).toBe(3_000);
-    expect(delayBeforeRetry(policy({ random }), response(503, '0'), 1, NOW)).toBe(0);
-    expect(random).not.toHaveBeenCalled();
+  it('honours Retry-After in seconds instead of the backoff, plus up to a quarter as jitter', () => {
+    expect(delayBeforeRetry(policy({ random: () => 0 }), response(429, '3'), 1, NOW)).toBe(3_000);
+    expect(delayBeforeRetry(policy({ random: () => 0.5 }), response(429, '3'), 1, NOW)).toBe(3_375);
+    expect(delayBeforeRetry(policy({ random: () => 0.9999 }), response(429, '1'), 1, NOW)).toBe(
+      1_249,
+    );
+    expect(delayBeforeRetry(policy(), response(503, '0'), 1, NOW)).toBe(0);
   });
 
   it('honours Retry-After as an HTTP date', () => {
     const inTwoSeconds = new Date(NOW + 2_000).toUTCString();
-    expect(delayBeforeRetry(policy(), response(503, inTwoSeconds), 1, NOW)).toBe(2_000);
+    const p = policy({ random: () => 0 });
+    expect(delayBeforeRetry(p, response(503, inTwoSeconds), 1, NOW)).toBe(2_000);
   });
 
   it('retries at once for a Retry-After date in the past', () => {
@@ -114,9 +127,8 @@ describe('delayBeforeRetry', () => {
   });
 
   it('accepts a Retry-After equal to maxRetryAfterMs', () => {
-    expect(delayBeforeRetry(policy({ maxRetryAfterMs: 5_000 }), response(429, '5'), 1, NOW)).toBe(
-      5_000,
-    );
+    const p = policy({ maxRetryAfterMs: 5_000, random: () => 0 });
+    expect(delayBeforeRetry(p, response(429, '5'), 1, NOW)).toBe(5_000);
   });
 
   it('stops retrying when Retry-After is longer than maxRetryAfterMs', () => {
@@ -145,7 +157,9 @@ describe('delayBeforeRetry', () => {
     jest.useFakeTimers({ now: NOW });
     try {
       const inOneSecond = new Date(NOW + 1_000).toUTCString();
-      expect(delayBeforeRetry(policy(), response(503, inOneSecond), 1)).toBe(1_000);
+      expect(delayBeforeRetry(policy({ random: () => 0 }), response(503, inOneSecond), 1)).toBe(
+        1_000,
+      );
     } finally {
       jest.useRealTimers();
     }
@@ -194,7 +208,7 @@ describe('upstreamBudgetMs', () => {
   const twoRetries = policy({ maxRetries: 2 });
 
   it('is every attempt at its timeout plus the longest wait before each retry', () => {
-    // 3 attempts × 10 s + 2 waits × max(2 s backoff cap, 5 s Retry-After cap)
+    // 3 attempts × 10 s + 2 waits × max(2 s backoff cap, 4 s Retry-After cap + a quarter)
     expect(upstreamBudgetMs(twoRetries, 10_000)).toBe(40_000);
     expect(upstreamBudgetMs({ ...twoRetries, maxRetries: 0 }, 10_000)).toBe(10_000);
   });
@@ -203,12 +217,12 @@ describe('upstreamBudgetMs', () => {
     for (let attempt = 1; attempt <= twoRetries.maxRetries; attempt++) {
       const waited = delayBeforeRetry(
         { ...twoRetries, random: () => 0.999 },
-        { kind: 'response', status: 429, retryAfter: String(twoRetries.maxRetryAfterMs / 1000) },
+        response(429, String(twoRetries.maxRetryAfterMs / 1000)),
         attempt,
         NOW,
       );
       expect(waited).toBeLessThanOrEqual(
-        Math.max(twoRetries.maxDelayMs, twoRetries.maxRetryAfterMs),
+        Math.max(twoRetries.maxDelayMs, (twoRetries.maxRetryAfterMs * 5) / 4),
       );
     }
   });
