@@ -6,13 +6,15 @@
  * Every server and the load generator run in processes of their own. Prints Markdown tables,
  * then one JSON line with every figure. `--smoke` runs a short version (figures mean nothing);
  * `--profile <dir>` writes CPU profiles of the subgraph processes there; `--tracing` runs the
- * subgraph with tracing on, exporting to a collector stand-in that drops what it gets.
+ * subgraph with tracing on, exporting to a collector stand-in that drops what it gets; `--cpu`
+ * measures CPU per request instead (cpu.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runCpuBench } from './cpu';
 import type { LoadResult, SequentialResult } from './load-job';
 import {
   type LoadGenerator,
@@ -350,6 +352,7 @@ async function startTraceSink(
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--cpu')) return runCpuBench(argv);
   const sink = await startTraceSink(argv);
   const sinkAddress = sink?.server.address() as AddressInfo | undefined;
   const options = parseArgs(

@@ -3,6 +3,7 @@
  * generator. Each one is stopped by its own handle.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accepts, freePort, rssMiB } from '../helpers/process';
@@ -17,6 +18,8 @@ export interface ServerProcess {
   readonly port: number;
   /** Resident set size now, in MiB (NaN where `/proc` is missing). */
   rssMb(): number;
+  /** CPU time the process has used so far (user + system), in seconds (NaN without `/proc`). */
+  cpuSeconds(): number;
   /**
    * A full garbage collection in the server, for a server started with the collect-garbage
    * preload (see {@link ServerSpec.collectsGarbage}); resolves once it is done.
@@ -69,12 +72,28 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
     port,
     origin: `http://127.0.0.1:${port}`,
     rssMb: () => rssMiB(child.pid) ?? Number.NaN,
+    cpuSeconds: () => cpuSeconds(child.pid),
     collectGarbage: () => collectGarbage(child, spec),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ): 100 on every Linux Node supports. */
+const USER_HZ = 100;
+
+/** utime + stime of `pid` from `/proc/<pid>/stat`, in seconds. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Signals `child` to collect its garbage and waits for its line on stderr. */
