@@ -6,6 +6,8 @@ import { type Logger, redactBearer } from '../logger';
  * Input refusals by graphql-js that Apollo does not code as BAD_USER_INPUT: `@oneOf` violations
  * written as literals (validation), and a variable inside a literal that coerces to an invalid
  * value, e.g. a null id (execution, which Apollo would code as INTERNAL_SERVER_ERROR).
+ * graphql-js 16 gives these errors no code of their own, so their messages are matched: remove
+ * with graphql 17, whose errors can be told apart without their text.
  */
 const INPUT_REFUSALS: Readonly<Record<string, readonly RegExp[]>> = {
   GRAPHQL_VALIDATION_FAILED: [
