@@ -58,6 +58,8 @@ export interface OperationLimits {
   readonly maxAliases: number;
   /** Most lexical tokens in one document. */
   readonly maxTokens: number;
+  /** Longest query text, in UTF-8 bytes; a longer one is refused before it is parsed. */
+  readonly maxQueryBytes: number;
   /** Largest request body, in bytes. */
   readonly maxBodyBytes: number;
 }
@@ -68,6 +70,7 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
   maxDepth: 8,
   maxAliases: 15,
   maxTokens: 2000,
+  maxQueryBytes: 16 * 1024,
   maxBodyBytes: 1024 * 1024,
 });
 
@@ -170,6 +173,11 @@ export function loadConfig(env: Env = process.env): Config {
         default: DEFAULT_OPERATION_LIMITS.maxTokens,
         min: 10,
         max: 100_000,
+      }),
+      maxQueryBytes: readInteger(env, 'GRAPHQL_MAX_QUERY_BYTES', {
+        default: DEFAULT_OPERATION_LIMITS.maxQueryBytes,
+        min: 1024,
+        max: 1024 * 1024,
       }),
       maxBodyBytes: readInteger(env, 'HTTP_MAX_BODY_BYTES', {
         default: DEFAULT_OPERATION_LIMITS.maxBodyBytes,

@@ -1,10 +1,19 @@
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServer,
+  type ApolloServerOptions,
+  type ApolloServerPlugin,
+  type ContextThunk,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config';
 import type { Logger } from '../logger';
 import type { Context } from './context';
+import { BoundedDocumentStore } from './document-store';
 import { createFormatError } from './format-error';
+import { queryTextRefusal } from './limits';
 import { type OperationRules, operationRules } from './operation-rules';
 import { landingPagePlugin } from './plugins/landing-page';
 import { noStorePlugin } from './plugins/no-store';
@@ -76,8 +85,13 @@ export function buildApolloServer({
   readonly rules: OperationRules;
   readonly errors: ErrorFormatting;
 }): ApolloServer<Context> {
-  return new ApolloServer<Context>({
+  return new SubgraphApolloServer(rules.maxQueryBytes, {
     schema,
+    // Bounded by what the documents hold, not by their JSON (see BoundedDocumentStore).
+    documentStore: new BoundedDocumentStore(),
+    // Automatic persisted queries would keep every registered query text in a cache callers
+    // fill; routers send subgraphs whole operations, so the subgraph does not offer them.
+    persistedQueries: false,
     parseOptions: rules.parseOptions,
     validationRules: [...rules.validationRules],
     introspection: rules.introspection,
@@ -94,4 +108,35 @@ export function buildApolloServer({
       ...plugins,
     ],
   });
+}
+
+/**
+ * Apollo Server with the query text limit (GRAPHQL_MAX_QUERY_BYTES) applied to every HTTP
+ * request, whatever the integration, before Apollo hashes, parses or caches the text. No plugin
+ * hook can answer a request before parsing, so the refusal takes the path of a context that
+ * cannot be created: Apollo answers it as its own early refusals, through the server's
+ * `formatError` and with the error's status. No context is created and no request hook runs;
+ * plugins' `contextCreationDidFail` hooks see the refusal.
+ */
+class SubgraphApolloServer extends ApolloServer<Context> {
+  constructor(
+    private readonly maxQueryBytes: number,
+    options: ApolloServerOptions<Context>,
+  ) {
+    super(options);
+  }
+
+  override async executeHTTPGraphQLRequest({
+    httpGraphQLRequest,
+    context,
+  }: {
+    httpGraphQLRequest: HTTPGraphQLRequest;
+    context: ContextThunk<Context>;
+  }): Promise<HTTPGraphQLResponse> {
+    const refusal = queryTextRefusal(httpGraphQLRequest, this.maxQueryBytes);
+    return super.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: refusal === undefined ? context : () => Promise.reject(refusal),
+    });
+  }
 }

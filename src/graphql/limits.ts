@@ -1,7 +1,8 @@
 /**
- * Operation limits, checked while the operation is parsed and validated, so a refused operation
- * never reaches a resolver or the upstream. Depth and aliases use GraphQL Armor's rules, tokens
- * graphql-js's own parser limit; the count of session fields is this module's own rule.
+ * Operation limits, checked before and while the operation is parsed and validated, so a refused
+ * operation never reaches a resolver or the upstream. The query text's length is checked before
+ * anything else; depth and aliases use GraphQL Armor's rules, tokens graphql-js's own parser
+ * limit; the count of session fields is this module's own rule.
  */
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -11,11 +12,45 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import type { HTTPGraphQLRequest } from '@apollo/server';
 import type { OperationLimits } from '../config';
 import { SESSION_FIELD, sessionFieldResponseKeys } from '../verification/session-fields';
 
 /** An operation over one of the limits; `formatError` reports it as `BAD_USER_INPUT`. */
 export class OperationLimitError extends GraphQLError {}
+
+/**
+ * The refusal of an HTTP GraphQL request whose query text is longer than `maxBytes` UTF-8 bytes,
+ * in a JSON body (each operation of a batch) or in a GET's query string; undefined when the request is within the limit.
+ * Checked before Apollo Server hashes, parses or caches the text: a parsed document holds many
+ * times its text in memory, and graphql-js's token limit does not count comments.
+ */
+export function queryTextRefusal(
+  request: HTTPGraphQLRequest,
+  maxBytes: number,
+): OperationLimitError | undefined {
+  const { body } = request;
+  const queries =
+    request.method === 'GET'
+      ? [new URLSearchParams(request.search).get('query')]
+      : (Array.isArray(body) ? body : [body]).map((operation: unknown) =>
+          typeof operation === 'object' && operation !== null
+            ? (operation as { query?: unknown }).query
+            : undefined,
+        );
+  const tooLong = (query: unknown) => typeof query === 'string' && longerThan(query, maxBytes);
+  if (!queries.some(tooLong)) return undefined;
+  return new OperationLimitError(
+    `The query text is longer than ${maxBytes} bytes: shorten it, or remove its comments (limit set by GRAPHQL_MAX_QUERY_BYTES).`,
+    { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+  );
+}
+
+/** Whether `text` takes more than `maxBytes` bytes in UTF-8 (each UTF-16 unit takes 1 to 3). */
+function longerThan(text: string, maxBytes: number): boolean {
+  if (text.length > maxBytes) return true;
+  return text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes;
+}
 
 /** Parser options of Apollo Server: the token limit. */
 export function limitParseOptions(limits: OperationLimits): ParseOptions {

@@ -6,6 +6,8 @@ import { limitParseOptions, limitValidationRules } from './limits';
  * What a document must pass before it runs, built once per server for Apollo Server.
  */
 export interface OperationRules {
+  /** Longest query text, in UTF-8 bytes, checked before the text is parsed. */
+  readonly maxQueryBytes: number;
   readonly parseOptions: ParseOptions;
   /** Validation rules besides graphql-js's specified rules. */
   readonly validationRules: readonly ValidationRule[];
@@ -22,6 +24,7 @@ export function operationRules(
   { production }: { readonly production: boolean },
 ): OperationRules {
   return Object.freeze({
+    maxQueryBytes: limits.maxQueryBytes,
     parseOptions: limitParseOptions(limits),
     validationRules: Object.freeze(limitValidationRules(limits)),
     introspection: !production,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
@@ -74,8 +75,57 @@ describe('operation limits (defaults)', () => {
   });
 
   it('refuse more than 2000 tokens', async () => {
-    const result = await stack().execute(`{ ${'__typename '.repeat(2000)} }`);
+    const result = await stack().execute(`{ ${'a '.repeat(2000)} }`);
     expectRefused(stack(), result, /more th[ae][nt] 2000 tokens/);
+  });
+
+  it('refuse a query text over 16384 bytes before parsing it, with its request id', async () => {
+    const query = `mutation { createDocumentVerificationSession(input: ${INPUT}) { idempotencyKey } }`;
+    const result = await postGraphQL(stack().url, {
+      query: `${query}\n# ${'x'.repeat(16384 - query.length - 2)}`,
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([
+      {
+        message: expect.stringMatching(/longer than 16384 bytes.*GRAPHQL_MAX_QUERY_BYTES/),
+        extensions: expect.objectContaining({
+          code: 'BAD_USER_INPUT',
+          requestId: result.headers.get('x-request-id'),
+        }),
+      },
+    ]);
+    expect(stack().emulator.requests).toHaveLength(0);
+  });
+
+  it('count the query text in UTF-8 bytes, and let one of exactly 16384 bytes through', async () => {
+    const exactly = (comment: string) =>
+      postGraphQL(stack().url, {
+        query: `{ __typename } #${comment.repeat((16384 - 16) / Buffer.byteLength(comment))}`,
+      });
+    // 16384 - 16 is a multiple of both 1 and 3 (a euro sign is 3 bytes, 1 UTF-16 unit).
+    expect((await exactly('x')).body).toEqual({ data: { __typename: 'Query' } });
+    expect((await exactly('€')).body).toEqual({ data: { __typename: 'Query' } });
+    const over = await postGraphQL(stack().url, {
+      query: `{ __typename } #${'€'.repeat((16384 - 16) / 3)}x`,
+    });
+    expect(over.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuse a persisted query: the subgraph keeps no query texts for callers', async () => {
+    const result = await postGraphQL(stack().url, {
+      query: '{ __typename }',
+      extensions: {
+        persistedQuery: {
+          version: 1,
+          sha256Hash: createHash('sha256').update('{ __typename }').digest('hex'),
+        },
+      },
+    });
+    expect(result.body.errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'PERSISTED_QUERY_NOT_SUPPORTED' }),
+      }),
+    ]);
   });
 
   it.each(readdirSync(OPERATIONS).filter((name) => name.endsWith('.graphql')))(
@@ -116,7 +166,30 @@ describe('operation limits (configured)', () => {
   const stack = useStack({
     GRAPHQL_MAX_DEPTH: '3',
     GRAPHQL_MAX_SESSION_FIELDS: '1',
+    GRAPHQL_MAX_QUERY_BYTES: '1024',
     HTTP_MAX_BODY_BYTES: '2048',
+  });
+
+  it('refuse a GET query text over GRAPHQL_MAX_QUERY_BYTES', async () => {
+    const query = `{ __typename } # ${'x'.repeat(1024)}`;
+    const response = await fetch(`${stack().url}?query=${encodeURIComponent(query)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    expect(response.status).toBe(400);
+    expect(body.errors).toEqual([
+      {
+        message: expect.stringMatching(/longer than 1024 bytes.*GRAPHQL_MAX_QUERY_BYTES/),
+        extensions: expect.objectContaining({
+          code: 'BAD_USER_INPUT',
+          requestId: response.headers.get('x-request-id'),
+        }),
+      },
+    ]);
+    const within = await fetch(`${stack().url}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(await within.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('refuse an operation deeper than GRAPHQL_MAX_DEPTH', async () => {

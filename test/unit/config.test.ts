@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
         maxDepth: 8,
         maxAliases: 15,
         maxTokens: 2000,
+        maxQueryBytes: 16384,
         maxBodyBytes: 1024 * 1024,
       },
       corsOrigins: [],
@@ -67,6 +68,7 @@ describe('loadConfig defaults', () => {
       GRAPHQL_MAX_DEPTH: '',
       GRAPHQL_MAX_ALIASES: '',
       GRAPHQL_MAX_TOKENS: '',
+      GRAPHQL_MAX_QUERY_BYTES: '',
       HTTP_MAX_BODY_BYTES: '',
       CORS_ORIGINS: ' ',
       SHUTDOWN_GRACE_MS: '',
@@ -328,6 +330,7 @@ describe('operation limits, CORS and shutdown', () => {
       GRAPHQL_MAX_DEPTH: '12',
       GRAPHQL_MAX_ALIASES: '0',
       GRAPHQL_MAX_TOKENS: '500',
+      GRAPHQL_MAX_QUERY_BYTES: '4096',
       HTTP_MAX_BODY_BYTES: '2048',
       SHUTDOWN_GRACE_MS: '100',
     });
@@ -336,6 +339,7 @@ describe('operation limits, CORS and shutdown', () => {
       maxDepth: 12,
       maxAliases: 0,
       maxTokens: 500,
+      maxQueryBytes: 4096,
       maxBodyBytes: 2048,
     });
     expect(Object.isFrozen(config.limits)).toBe(true);
@@ -350,6 +354,8 @@ describe('operation limits, CORS and shutdown', () => {
     ['GRAPHQL_MAX_ALIASES', '-1'],
     ['GRAPHQL_MAX_TOKENS', '9'],
     ['GRAPHQL_MAX_TOKENS', '1e3'],
+    ['GRAPHQL_MAX_QUERY_BYTES', '1023'],
+    ['GRAPHQL_MAX_QUERY_BYTES', '1048577'],
     ['HTTP_MAX_BODY_BYTES', '1023'],
     ['HTTP_MAX_BODY_BYTES', '1MiB'],
     ['SHUTDOWN_GRACE_MS', '99'],

@@ -1,0 +1,89 @@
+import type { DocumentStore } from '@apollo/server';
+import type { DocumentNode, Token } from 'graphql';
+
+/**
+ * What the server's parsed documents may hold in memory, by {@link documentBytes}: room for the
+ * few operations real clients send many times over, and a ceiling on what callers sending ever
+ * new documents can make the process keep.
+ */
+export const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Per-item costs of a parsed document on V8's heap, rounded up from what a 64-bit Node keeps
+ * (test/unit/document-store.test.ts measures documents of several shapes against them).
+ */
+const COST = {
+  /** The store's own entry and key, the parsed `Source` and the document's root. */
+  entry: 2048,
+  /** A lexer token: graphql-js links every token of the text to the document, comments too. */
+  token: 96,
+  /** A byte of the document's JSON, which leaves out the tokens and the source text. */
+  jsonByte: 4,
+} as const;
+
+/**
+ * The memory a parsed document holds, estimated from above: its source text (kept through its
+ * locations, and through any name or string long enough for V8 to slice it from the text), its
+ * tokens, and its nodes, counted by their JSON as Apollo Server's default store counts them.
+ */
+export function documentBytes(document: DocumentNode): number {
+  const { loc } = document;
+  let bytes = COST.entry + COST.jsonByte * Buffer.byteLength(JSON.stringify(document));
+  if (loc === undefined) return bytes;
+  const text = loc.source.body;
+  // V8 keeps a string of Latin-1 characters at one byte a character, any other at two.
+  bytes += /[\u0100-\uffff]/.test(text) ? 2 * text.length : text.length;
+  for (let token: Token | null = loc.startToken; token !== null; token = token.next) {
+    bytes += COST.token;
+  }
+  return bytes;
+}
+
+/**
+ * Apollo Server's store of parsed and validated documents (keyed by the query's hash), bounded by
+ * what its documents hold in memory ({@link documentBytes}), least recently used first out.
+ * Apollo's default store counts a document by its JSON only, which leaves out the source text and
+ * the tokens: documents full of comments fill memory long before they fill that count.
+ */
+export class BoundedDocumentStore implements DocumentStore {
+  /** Entries in use order, least recent first (a Map iterates in insertion order). */
+  private readonly entries = new Map<string, { document: DocumentNode; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number = DOCUMENT_STORE_BYTES) {}
+
+  /** What the documents held hold in memory, by {@link documentBytes}. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  async get(key: string): Promise<DocumentNode | undefined> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.document;
+  }
+
+  async set(key: string, document: DocumentNode): Promise<void> {
+    await this.delete(key);
+    const bytes = documentBytes(document);
+    // A document larger than the whole store is parsed for each request, never kept.
+    if (bytes > this.maxBytes) return;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes + bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+    this.entries.set(key, { document, bytes });
+    this.bytes += bytes;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return false;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+    return true;
+  }
+}

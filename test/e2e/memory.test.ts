@@ -1,0 +1,168 @@
+import { resolve } from 'node:path';
+import { Agent, request } from 'undici';
+import { startEmulator } from '../../src/emulator';
+import { ERROR_CODES } from '../../src/verification/errors';
+import { PERSON_ID } from '../fixtures/customer-ids';
+import { rssMiB, startScript, waitForOutput } from '../helpers/process';
+
+/** `npm test` builds `dist/` first; this is the file the image runs. */
+const MAIN = resolve(__dirname, '../../dist/main.js');
+
+/**
+ * The V8 heap the process is given in the Deployment's 256 Mi container. The old generation is
+ * capped below the container's limit, so V8 collects before the kernel kills the pod; so is the
+ * young generation, which Node 24 otherwise grows far beyond Node 20's under a high allocation
+ * rate such as a flood of parses. The Deployment must start the process with the same flags.
+ */
+const NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=16';
+
+/**
+ * Resident memory the process must stay under while flooded: the Deployment's limit less a
+ * margin for what the kernel and Node count beyond the heap.
+ */
+const RSS_BUDGET_MIB = 200;
+
+/** Requests in flight at once, each on its own keep-alive connection. */
+const CONCURRENCY = 8;
+
+/** The default query text limit: a query this long or longer is refused before parsing. */
+const QUERY_LIMIT_BYTES = 16 * 1024;
+
+/** A request that is unique in the flood, so that nothing a cache keyed by text holds repeats. */
+const unique = (i: number) => `${process.pid}-${i}-${Math.random().toString(36).slice(2)}`;
+
+/** The floods: each request is distinct, every one must be answered. */
+const FLOODS: readonly { name: string; count: number; body: (i: number) => unknown }[] = [
+  {
+    // An anonymous query carrying a large comment, far over any query text limit.
+    name: 'queries with a 900 KB comment',
+    count: 150,
+    body: (i) => ({ query: `# ${unique(i)} ${'x'.repeat(900 * 1024)}\n{ __typename }` }),
+  },
+  {
+    // Under the query text limit, but every empty comment line is a token graphql-js keeps with
+    // the parsed document, uncounted by the token limit and by a cache sized by the document's
+    // JSON: each such document holds far more memory than its text.
+    name: 'queries of empty comment lines, under the text limit',
+    count: 400,
+    body: (i) => {
+      const head = `# ${unique(i)}\n{ __typename }\n`;
+      return { query: head + '#\n'.repeat((QUERY_LIMIT_BYTES - 64 - head.length) / 2) };
+    },
+  },
+  {
+    // Valid mutations, sent without Authorization: each is parsed and validated, then refused.
+    name: 'valid 19 KB mutations without Authorization',
+    count: 300,
+    body: (i) => mutation(i, 19 * 1024),
+  },
+  {
+    name: 'valid mutations without Authorization, under the text limit',
+    count: 400,
+    body: (i) => mutation(i, QUERY_LIMIT_BYTES - 64),
+  },
+];
+
+/**
+ * A valid mutation named after `i`, `bytes` long: many `__typename` selections (as many as
+ * graphql-js's validation accepts), then empty comment lines.
+ */
+function mutation(i: number, bytes: number) {
+  const head =
+    `mutation M${unique(i).replace(/\W/g, '_')} { createDocumentVerificationSession(` +
+    `input: { customer: { personId: "${PERSON_ID}" } }) { idempotencyKey ` +
+    `${'__typename '.repeat(700)}\n`;
+  return { query: `${head}${'#\n'.repeat((bytes - head.length - 4) / 2)}} }` };
+}
+
+/** Whether `body` is a data answer or a refusal of the contract (a known code, a request id). */
+function answered(status: number, body: unknown): boolean {
+  const { data, errors } = body as {
+    data?: unknown;
+    errors?: { extensions?: { code?: unknown; requestId?: unknown } }[];
+  };
+  if (errors === undefined) return status === 200 && data !== null && data !== undefined;
+  return errors.every(
+    ({ extensions }) =>
+      (ERROR_CODES as readonly unknown[]).includes(extensions?.code) &&
+      typeof extensions?.requestId === 'string',
+  );
+}
+
+describe('memory under a flood of distinct requests (the built process)', () => {
+  it(`stays under ${RSS_BUDGET_MIB} MiB resident and answers every request`, async () => {
+    const emulator = await startEmulator();
+    const started = startScript(MAIN, {
+      PORT: '0',
+      NODE_ENV: 'production',
+      SYNCTERA_BASE_URL: emulator.url,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_DELAY_MS: '0',
+      NODE_OPTIONS,
+    });
+    const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+    const pid = started.child.pid;
+    let peakMiB = 0;
+    const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssMiB(pid) ?? 0)), 50);
+    try {
+      const [, url = ''] = await waitForOutput(
+        started,
+        /Subgraph ready at (http:\/\/\S+\/graphql)/,
+      );
+      const report: Record<string, { answered: number; peakMiB: number; failures: string[] }> = {};
+      for (const flood of FLOODS) {
+        let next = 0;
+        const result = { answered: 0, failures: [] as string[] };
+        const worker = async () => {
+          while (next < flood.count && started.child.exitCode === null) {
+            const i = next++;
+            try {
+              const response = await request(url, {
+                method: 'POST',
+                dispatcher: agent,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(flood.body(i)),
+              });
+              const body: unknown = await response.body.json();
+              if (answered(response.statusCode, body)) result.answered += 1;
+              else
+                result.failures.push(
+                  `${response.statusCode} ${JSON.stringify(body).slice(0, 300)}`,
+                );
+            } catch (error) {
+              result.failures.push(String(error));
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+        peakMiB = Math.max(peakMiB, rssMiB(pid) ?? 0);
+        report[flood.name] = { ...result, peakMiB, failures: result.failures.slice(0, 2) };
+      }
+      // A process that ran out of heap may still be writing its core: ask it to answer.
+      const health = await request(new URL('/health', url), { dispatcher: agent }).then(
+        async (response) => {
+          await response.body.dump();
+          return response.statusCode;
+        },
+        () => 0,
+      );
+      expect({ alive: started.child.exitCode === null && health === 200, report }).toEqual({
+        alive: true,
+        report: Object.fromEntries(
+          FLOODS.map(({ name, count }) => [
+            name,
+            { answered: count, peakMiB: expect.any(Number), failures: [] },
+          ]),
+        ),
+      });
+      expect(peakMiB).toBeLessThan(RSS_BUDGET_MIB);
+      // Nothing reached the upstream: each mutation lacked Authorization, each query was local.
+      expect(emulator.requests).toHaveLength(0);
+    } finally {
+      clearInterval(sampler);
+      started.child.kill('SIGKILL');
+      await agent.close();
+      await emulator.close();
+    }
+  }, 90_000);
+});
