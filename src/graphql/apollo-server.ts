@@ -11,7 +11,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from '../config';
 import type { Logger } from '../logger';
 import type { Context } from './context';
-import { BoundedDocumentStore } from './document-store';
+import { createDocumentStore } from './document-store';
 import { createFormatError } from './format-error';
 import { queryTextRefusal } from './limits';
 import { type OperationRules, operationRules } from './operation-rules';
@@ -87,8 +87,7 @@ export function buildApolloServer({
 }): ApolloServer<Context> {
   return new SubgraphApolloServer(rules.maxQueryBytes, {
     schema,
-    // Bounded by what the documents hold, not by their JSON (see BoundedDocumentStore).
-    documentStore: new BoundedDocumentStore(),
+    documentStore: createDocumentStore(),
     // Automatic persisted queries would keep every registered query text in a cache callers
     // fill; routers send subgraphs whole operations, so the subgraph does not offer them.
     persistedQueries: false,

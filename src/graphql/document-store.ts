@@ -1,4 +1,5 @@
 import type { DocumentStore } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode, Token } from 'graphql';
 
 /**
@@ -41,49 +42,11 @@ export function documentBytes(document: DocumentNode): number {
 
 /**
  * Apollo Server's store of parsed and validated documents (keyed by the query's hash), bounded by
- * what its documents hold in memory ({@link documentBytes}), least recently used first out.
- * Apollo's default store counts a document by its JSON only, which leaves out the source text and
- * the tokens: documents full of comments fill memory long before they fill that count.
+ * what its documents hold in memory ({@link documentBytes}), least recently used first out; a
+ * document larger than the whole store is never kept. Apollo's default store counts a document
+ * by its JSON only, which leaves out the source text and the tokens: documents full of comments
+ * fill memory long before they fill that count.
  */
-export class BoundedDocumentStore implements DocumentStore {
-  /** Entries in use order, least recent first (a Map iterates in insertion order). */
-  private readonly entries = new Map<string, { document: DocumentNode; bytes: number }>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number = DOCUMENT_STORE_BYTES) {}
-
-  /** What the documents held hold in memory, by {@link documentBytes}. */
-  get size(): number {
-    return this.bytes;
-  }
-
-  async get(key: string): Promise<DocumentNode | undefined> {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.document;
-  }
-
-  async set(key: string, document: DocumentNode): Promise<void> {
-    await this.delete(key);
-    const bytes = documentBytes(document);
-    // A document larger than the whole store is parsed for each request, never kept.
-    if (bytes > this.maxBytes) return;
-    for (const [oldest, entry] of this.entries) {
-      if (this.bytes + bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
-    }
-    this.entries.set(key, { document, bytes });
-    this.bytes += bytes;
-  }
-
-  async delete(key: string): Promise<boolean> {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return false;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
-    return true;
-  }
+export function createDocumentStore(maxBytes: number = DOCUMENT_STORE_BYTES): DocumentStore {
+  return new InMemoryLRUCache<DocumentNode>({ maxSize: maxBytes, sizeCalculation: documentBytes });
 }
