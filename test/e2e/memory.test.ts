@@ -3,18 +3,26 @@ import { Agent, request } from 'undici';
 import { startEmulator } from '../../src/emulator';
 import { ERROR_CODES } from '../../src/verification/errors';
 import { PERSON_ID } from '../fixtures/customer-ids';
+import { readManifests, single } from '../helpers/kubernetes';
 import { rssMiB, startScript, waitForOutput } from '../helpers/process';
 
 /** `npm test` builds `dist/` first; this is the file the image runs. */
 const MAIN = resolve(__dirname, '../../dist/main.js');
 
-/**
- * The V8 heap the process is given in the Deployment's 256 Mi container. The old generation is
- * capped below the container's limit, so V8 collects before the kernel kills the pod; so is the
- * young generation, which Node 24 otherwise grows far beyond Node 20's under a high allocation
- * rate such as a flood of parses. The Deployment must start the process with the same flags.
- */
-const NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=16';
+/** The V8 heap flags the Deployment starts the process with (its `NODE_OPTIONS`). */
+const NODE_OPTIONS = deploymentNodeOptions();
+
+function deploymentNodeOptions(): string {
+  const deployment = single<{
+    spec: {
+      template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } };
+    };
+  }>(readManifests(), 'Deployment');
+  const container = deployment.spec.template.spec.containers[0];
+  const value = container?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+  if (typeof value !== 'string') throw new Error('the Deployment sets no NODE_OPTIONS');
+  return value;
+}
 
 /**
  * Resident memory the process must stay under while flooded: the Deployment's limit less a
