@@ -3,8 +3,8 @@
  * catches everything:
  * - `kubernetes-models` runs the OpenAPI schema of each kind: formats (a quantity, an int or a
  *   string), allowed values (`imagePullPolicy`, a strategy's `type`) and required fields. Its
- *   schemas let unknown fields through, so a misspelt optional field (a lost
- *   `terminationGracePeriodSeconds`) passes it, as it would pass `kubectl apply`, which drops it.
+ *   schemas let unknown fields through, so a misspelt optional field passes it; a cluster that
+ *   does not validate fields strictly would drop it and apply the default.
  * - `kubernetes-types` through the TypeScript compiler: each object becomes an object literal
  *   typed as its kind, and excess-property checks report every unknown field, with wrong types.
  *   It knows no formats or allowed values (a quantity or a strategy's `type` is any string).

@@ -58,7 +58,8 @@ const PLANTED: readonly PlantedMistake[] = [
     },
   },
   {
-    // kubectl would drop the unknown field: the pod would get the default 30 s to stop.
+    // A cluster that drops unknown fields would give the pod Kubernetes' default time to stop,
+    // shorter than the shutdown.
     name: 'a misspelt optional field (`terminationGracePeriodSecond`)',
     file: 'deployment.yaml',
     from: 'terminationGracePeriodSeconds:',
