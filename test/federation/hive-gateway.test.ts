@@ -1,3 +1,8 @@
+import { SUBGRAPH_REQUEST_HEADERS } from '../../src/graphql/context';
+import {
+  DOCUMENT_VERIFICATION_HEADERS,
+  DOCUMENT_VERIFICATION_SUBGRAPH,
+} from '../../schema/gateway.config';
 import { composeSupergraph, composeSupergraphTheGuildWay } from './compose';
 import { AUTH, PERSON_ID } from '../helpers/stack';
 import {
@@ -13,21 +18,37 @@ import {
   startSessionWithLiteral,
 } from '../helpers/gateway-frontend';
 import { type HiveGateway, startHiveGateway } from './hive-gateway';
-import { startSubgraphs, type Subgraphs } from './supergraph-stack';
+import { startSubgraphs, SUBGRAPH_NAME, type Subgraphs } from './supergraph-stack';
 
-/** One set of subgraphs, with a Hive Gateway for each composition in front of it. */
+describe('schema/gateway.config.ts', () => {
+  it('propagates the headers this subgraph reads, to the subgraph of that name', () => {
+    expect(DOCUMENT_VERIFICATION_SUBGRAPH).toBe(SUBGRAPH_NAME);
+    expect([...DOCUMENT_VERIFICATION_HEADERS].sort()).toEqual(
+      Object.values(SUBGRAPH_REQUEST_HEADERS).sort(),
+    );
+  });
+});
+
+/**
+ * One set of subgraphs, with a Hive Gateway for each composition in front of it, all started with
+ * schema/gateway.config.ts.
+ */
 describe('a frontend through Hive Gateway', () => {
   let subgraphs: Subgraphs;
   let guildComposed: HiveGateway;
   let apolloComposed: HiveGateway;
+  let withoutRequestId: HiveGateway;
   beforeAll(async () => {
     subgraphs = await startSubgraphs();
-    guildComposed = await startHiveGateway(composeSupergraphTheGuildWay(subgraphs.sources).sdl);
+    const guildSdl = composeSupergraphTheGuildWay(subgraphs.sources).sdl;
+    guildComposed = await startHiveGateway(guildSdl);
     apolloComposed = await startHiveGateway(composeSupergraph(subgraphs.sources).sdl);
+    withoutRequestId = await startHiveGateway(guildSdl, { overrides: { requestId: false } });
   });
   afterAll(async () => {
     await guildComposed?.close();
     await apolloComposed?.close();
+    await withoutRequestId?.close();
     await subgraphs?.close();
   });
 
@@ -129,6 +150,23 @@ describe('a frontend through Hive Gateway', () => {
       const requestId = headers.get('x-request-id');
       expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(subgraphs.emulator.requests[0]?.headers['x-request-id']).toBe(requestId);
+    });
+  });
+
+  describe('with `requestId: false`, as the documentation offers', () => {
+    const gateway = behind(() => withoutRequestId);
+    forgetRequestsBeforeEach(gateway);
+
+    it("still sends the frontend's X-Request-Id to this subgraph, and not to the others", async () => {
+      await sendToGateway(gateway(), START_SESSION, { customer: { personId: PERSON_ID } });
+
+      expect(subgraphs.emulator.requests[0]?.headers['x-request-id']).toBe(
+        FRONTEND_HEADERS['x-request-id'],
+      );
+      expect(subgraphs.customers.receivedHeaders.length).toBeGreaterThan(0);
+      for (const headers of subgraphs.customers.receivedHeaders) {
+        expect(headers['x-request-id']).toBeUndefined();
+      }
     });
   });
 

@@ -1,33 +1,11 @@
 /**
  * Hive Gateway (The Guild's gateway runtime, as `hive-gateway supergraph` runs it) serving a
- * supergraph on loopback, with this subgraph's request headers sent to this subgraph only.
+ * supergraph on loopback with the configuration platform teams copy (`schema/gateway.config.ts`).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { SUBGRAPH_REQUEST_HEADERS } from '../../src/graphql/context';
-import { SUBGRAPH_NAME } from './supergraph-stack';
-
-/**
- * Hive Gateway's `propagateHeaders.fromClientToSubgraphs`: the client's Authorization,
- * Idempotency-Key and X-Request-Id for this subgraph, nothing for the others (they must not see
- * a Synctera token or a write's key).
- */
-export function headersForSubgraph({
-  request,
-  subgraphName,
-}: {
-  request: Request;
-  subgraphName: string;
-}): Record<string, string> | undefined {
-  if (subgraphName !== SUBGRAPH_NAME) return undefined;
-  const headers: Record<string, string> = {};
-  for (const name of Object.values(SUBGRAPH_REQUEST_HEADERS)) {
-    const value = request.headers.get(name);
-    if (value !== null) headers[name] = value;
-  }
-  return headers;
-}
+import { createGatewayRuntime, type GatewayConfigSupergraph } from '@graphql-hive/gateway-runtime';
+import { gatewayConfig } from '../../schema/gateway.config';
 
 /** A running Hive Gateway. */
 export interface HiveGateway {
@@ -37,16 +15,21 @@ export interface HiveGateway {
 }
 
 /**
- * Serves `supergraphSdl` with Hive Gateway's defaults (error masking on: subgraphs' GraphQL errors
- * still reach the client with their codes) over node:http on `host`, at a free port.
+ * Serves `supergraphSdl` with `schema/gateway.config.ts` (Hive Gateway's defaults otherwise, error
+ * masking included) over node:http on `host`, at a free port. `overrides` replace options of the
+ * file, for what the documentation tells teams they may change.
  */
 export async function startHiveGateway(
   supergraphSdl: string,
-  { host = '127.0.0.1' }: { host?: string } = {},
+  {
+    host = '127.0.0.1',
+    overrides = {},
+  }: { host?: string; overrides?: Partial<GatewayConfigSupergraph> } = {},
 ): Promise<HiveGateway> {
   const gateway = createGatewayRuntime({
+    ...gatewayConfig,
+    ...overrides,
     supergraph: supergraphSdl,
-    propagateHeaders: { fromClientToSubgraphs: headersForSubgraph },
     logging: false,
   });
   const server = createServer(gateway);

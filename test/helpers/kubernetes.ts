@@ -11,16 +11,26 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
-/** Every object in deploy/kubernetes/*.yaml, with the file it came from. */
-export function readManifests(): Array<KubeObject & { file: string }> {
+/** The name and text of every deploy/kubernetes/*.yaml. */
+export function readManifestFiles(): Array<{ file: string; text: string }> {
   return readdirSync(KUBERNETES_DIR)
     .filter((file) => file.endsWith('.yaml'))
-    .flatMap((file) =>
-      parseAllDocuments(readFileSync(join(KUBERNETES_DIR, file), 'utf8')).map((document) => {
-        if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]?.message}`);
-        return { ...(document.toJS() as KubeObject), file };
-      }),
-    );
+    .map((file) => ({ file, text: readFileSync(join(KUBERNETES_DIR, file), 'utf8') }));
+}
+
+/** The documents of one YAML file as plain values; throws on YAML errors, naming `label`. */
+export function parseManifestDocuments(label: string, text: string): unknown[] {
+  return parseAllDocuments(text).map((document) => {
+    if (document.errors.length > 0) throw new Error(`${label}: ${document.errors[0]?.message}`);
+    return document.toJS() as unknown;
+  });
+}
+
+/** Every object in deploy/kubernetes/*.yaml, with the file it came from. */
+export function readManifests(): Array<KubeObject & { file: string }> {
+  return readManifestFiles().flatMap(({ file, text }) =>
+    parseManifestDocuments(file, text).map((object) => ({ ...(object as KubeObject), file })),
+  );
 }
 
 /** The one object of this kind; fails when there is none or several. */
