@@ -47,6 +47,8 @@ export function registerGraphQLRoute(
       reply.raw.once('close', () => observation.end(reply.raw.statusCode));
     },
     onError: async (request, _reply, error) => {
+      // A caller gone is no refusal: the error handler only logs it.
+      if (request.raw.socket.destroyed) return;
       observationOf(request)?.refused(refusalOf(error, maxBodyBytes).code);
     },
     handler: async function (request, reply) {

@@ -209,12 +209,9 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     if (refusal !== undefined) throw refusal;
     defaultHost(request.raw);
     if (expectationFailed.has(request.raw)) {
-      throw new HttpError(
-        417,
-        'BAD_REQUEST',
-        `Expect: ${request.headers.expect} is not supported; only 100-continue is.`,
-        { connection: 'close' },
-      );
+      throw new HttpError(417, 'BAD_REQUEST', 'Of Expect, only 100-continue is supported.', {
+        connection: 'close',
+      });
     }
   });
   registerBodyParsers(fastify);
