@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import cors from 'cors';
+import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
 import type { CorsOrigins } from '../config';
 
 /** Request headers a browser client may send cross-origin (Sandbox sends the Apollo ones). */
@@ -10,35 +10,39 @@ const ALLOWED_HEADERS = [
   'x-request-id',
   'apollo-require-preflight',
   'x-apollo-operation-name',
-];
+].join(',');
+
+const GRAPHQL_CORS: FastifyCorsOptions = {
+  methods: 'GET,POST,OPTIONS',
+  allowedHeaders: ALLOWED_HEADERS,
+  exposedHeaders: 'x-request-id',
+  maxAge: 600,
+  // An OPTIONS without Access-Control-Request-Method is answered as a preflight, not refused.
+  strictPreflight: false,
+};
+
+const NO_CORS: FastifyCorsOptions = { origin: false };
 
 /**
- * Applies CORS to one request: `true` when the response is already complete (a preflight from an
- * allowed origin answered). With no origins configured it does nothing. A request without
- * `Origin` (a router, curl, a probe) or from another origin goes on without CORS headers, so a
- * browser keeps the answer from the page while servers are served as usual.
+ * CORS on the GraphQL endpoint for `origins` (`CORS_ORIGINS`); nothing when none is configured.
+ * A request without `Origin` (a router, curl, a probe) or from another origin is served as usual,
+ * without CORS headers, so a browser keeps the answer from the page while servers are served.
+ * Probes and metrics never carry CORS headers: nothing in a browser needs them.
  */
-export type CorsHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-/** The CORS handler for `origins` (`CORS_ORIGINS`), using the `cors` package. */
-export function createCorsHandler(origins: CorsOrigins): CorsHandler {
-  if (origins !== '*' && origins.length === 0) return () => false;
+export async function registerCors(
+  fastify: FastifyInstance,
+  origins: CorsOrigins,
+  graphqlPath: string,
+): Promise<void> {
+  if (origins !== '*' && origins.length === 0) return;
   const allowed = new Set(origins === '*' ? [] : origins);
-  const middleware = cors({
-    origin: origins === '*' ? '*' : (origin, callback) => callback(null, allowed.has(origin ?? '')),
-    methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: ['x-request-id'],
-    maxAge: 600,
+  const anyOrigin = { ...GRAPHQL_CORS, origin: '*' };
+  const listed = { ...GRAPHQL_CORS, origin: true };
+  await fastify.register(fastifyCors, {
+    delegator: (request, callback) => {
+      if (request.routeOptions.url !== graphqlPath) callback(null, NO_CORS);
+      else if (origins === '*') callback(null, anyOrigin);
+      else callback(null, allowed.has(request.headers.origin ?? '') ? listed : NO_CORS);
+    },
   });
-  return (req, res) => {
-    // The answer depends on Origin even when it carries no CORS header: caches must know.
-    if (origins !== '*') res.setHeader('vary', 'Origin');
-    // `cors` decides synchronously: it either answers the preflight or calls `next` at once.
-    // For an origin it does not allow it calls `next(null)`, which is no error.
-    middleware(req, res, (error?: unknown) => {
-      if (error !== undefined && error !== null) throw error;
-    });
-    return res.writableEnded;
-  };
 }

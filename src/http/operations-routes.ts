@@ -1,7 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { METRICS_CONTENT_TYPE, type Metrics } from '../telemetry/metrics';
-import { endWithLength, sendJson } from '../utils/json-response';
-import { allowMethods, HttpError } from './refusals';
+import { HttpError } from './refusals';
 
 /** Where the probes and the Prometheus metrics are served. */
 const HEALTH_PATH = '/health';
@@ -9,57 +8,50 @@ const READY_PATH = '/ready';
 const METRICS_PATH = '/metrics';
 
 /** Methods of the probes and the metrics. */
-const PROBE_METHODS = ['GET', 'HEAD'];
+export const PROBE_METHODS = ['GET', 'HEAD'];
 
 /** Whether the server still wants new traffic: false from the first shutdown signal on. */
 export interface Readiness {
   readonly draining: boolean;
 }
 
-/** Answers one operations request. */
-type OperationsRoute = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
 /**
- * The route of `/health`, `/ready` or `/metrics`, or undefined for any other path. None looks at
+ * `/health`, `/ready` and `/metrics` (when metrics are on); returns their paths. None looks at
  * the upstream: a Synctera incident must not take every replica out of the router's pool at
  * once, and none depends on CORS, since probes and scrapers send no Origin.
  */
-export function createOperationsRoutes(
+export function registerOperationsRoutes(
+  fastify: FastifyInstance,
   readiness: Readiness,
   metrics: Metrics | undefined,
-): (path: string) => OperationsRoute | undefined {
-  const routes = new Map<string, OperationsRoute>([
-    [
-      HEALTH_PATH,
-      (req, res) => {
-        allowMethods(req, PROBE_METHODS);
-        sendJson(res, 200, { status: 'ok' });
-      },
-    ],
-    [
-      READY_PATH,
-      (req, res) => {
-        allowMethods(req, PROBE_METHODS);
-        res.setHeader('cache-control', 'no-store');
-        if (readiness.draining) sendJson(res, 503, { status: 'draining' });
-        else sendJson(res, 200, { status: 'ready' });
-      },
-    ],
-  ]);
-  if (metrics !== undefined) {
-    routes.set(METRICS_PATH, async (req, res) => {
-      allowMethods(req, PROBE_METHODS);
+): string[] {
+  fastify.route({
+    method: PROBE_METHODS,
+    url: HEALTH_PATH,
+    handler: async () => ({ status: 'ok' }),
+  });
+  fastify.route({
+    method: PROBE_METHODS,
+    url: READY_PATH,
+    handler: async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      if (!readiness.draining) return { status: 'ready' };
+      return reply.code(503).send({ status: 'draining' });
+    },
+  });
+  if (metrics === undefined) return [HEALTH_PATH, READY_PATH];
+  fastify.route({
+    method: PROBE_METHODS,
+    url: METRICS_PATH,
+    handler: async (_request, reply) => {
       let text: string;
       try {
         text = await metrics.render();
       } catch {
         throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'The metrics could not be collected.');
       }
-      res.statusCode = 200;
-      res.setHeader('content-type', METRICS_CONTENT_TYPE);
-      res.setHeader('cache-control', 'no-store');
-      endWithLength(res, text);
-    });
-  }
-  return (path) => routes.get(path);
+      return reply.type(METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(text);
+    },
+  });
+  return [HEALTH_PATH, READY_PATH, METRICS_PATH];
 }

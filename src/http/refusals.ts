@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { requestIdOf } from '../graphql/context';
-import { JSON_CONTENT_TYPE, sendJson } from '../utils/json-response';
+import { JSON_CONTENT_TYPE } from '../utils/json-response';
 
 /**
  * A request the HTTP layer refuses before GraphQL sees it. `code` is the error's
@@ -19,18 +20,70 @@ export class HttpError extends Error {
   }
 }
 
-/** Refuses (405, with `Allow`) a request whose method is not one of `methods`. */
-export function allowMethods(req: IncomingMessage, methods: readonly string[]): void {
-  if (methods.includes(req.method ?? '')) return;
-  const allow = methods.join(', ');
-  throw new HttpError(
+/** The body of every refusal: one error, shaped as GraphQL errors are. */
+export function refusalBody(message: string, code: string, requestId: string) {
+  return { errors: [{ message, extensions: { code, requestId } }] };
+}
+
+/** Sends `refusal` with the request id, in the body and the `X-Request-Id` header. */
+export function sendRefusal(reply: FastifyReply, refusal: HttpError, requestId: string) {
+  return reply
+    .code(refusal.status)
+    .header('x-request-id', requestId)
+    .headers(refusal.headers)
+    .send(refusalBody(refusal.message, refusal.code, requestId));
+}
+
+/** The refusal of a method that `allow` does not list (405, with `Allow`). */
+export function methodNotAllowed(method: string, allow: readonly string[]): HttpError {
+  const methods = allow.join(', ');
+  return new HttpError(
     405,
     'BAD_REQUEST',
-    `Method ${req.method} is not allowed here: use ${allow}.`,
+    `Method ${method} is not allowed here: use ${methods}.`,
     {
-      allow,
+      allow: methods,
     },
   );
+}
+
+/** An unexpected failure, as the caller sees it: no detail, which may hold internals. */
+const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+
+/**
+ * Fastify's own errors, by their code, as the contract answers them. Any other error with a 4xx
+ * status is a `BAD_REQUEST` with Fastify's message; anything else is an unexpected failure.
+ */
+const FRAMEWORK_REFUSALS: Readonly<Record<string, (maxBodyBytes: number) => HttpError>> = {
+  // The rest of the body stays unread and the connection closes once the answer is written:
+  // reading on would let a client stream without bound.
+  FST_ERR_CTP_BODY_TOO_LARGE: (maxBodyBytes) =>
+    new HttpError(
+      413,
+      'BAD_USER_INPUT',
+      `The request body is larger than ${maxBodyBytes} bytes (limit set by HTTP_MAX_BODY_BYTES).`,
+      { connection: 'close' },
+    ),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new HttpError(400, 'BAD_REQUEST', 'The request body does not match its Content-Length.', {
+      connection: 'close',
+    }),
+};
+
+/** The answer to `error`, raised while a request was routed, read or served. */
+export function refusalOf(error: unknown, maxBodyBytes: number): HttpError {
+  if (error instanceof HttpError) return error;
+  const { code, statusCode, message } = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+  };
+  const known = typeof code === 'string' ? FRAMEWORK_REFUSALS[code] : undefined;
+  if (known !== undefined) return known(maxBodyBytes);
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return new HttpError(statusCode, 'BAD_REQUEST', String(message));
+  }
+  return INTERNAL_ERROR;
 }
 
 /** Node's refusals before a request exists: what each is answered with. */
@@ -65,23 +118,31 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   };
   // The request's own id when Node had one when it gave up (a body too slow), as in its logs.
   const requestId = answer?.req === undefined ? randomUUID() : requestIdOf(answer.req);
-  const body = JSON.stringify({
-    errors: [{ message, extensions: { code: 'BAD_REQUEST', requestId } }],
-  });
+  answerOnSocket(socket, new HttpError(status, 'BAD_REQUEST', message), requestId);
+}
+
+/**
+ * Answers a CONNECT request, which Node hands over with its bare socket: this server is no
+ * proxy, so the method is refused as any other it does not serve, and the connection closes.
+ */
+export function answerConnect(req: IncomingMessage, socket: Duplex): void {
+  const refusal = methodNotAllowed(req.method ?? 'CONNECT', ['GET', 'HEAD', 'POST', 'OPTIONS']);
+  answerOnSocket(socket, refusal, requestIdOf(req));
+}
+
+/** Writes `refusal` as a whole HTTP/1.1 answer on a bare socket, then closes it. */
+function answerOnSocket(socket: Duplex, refusal: HttpError, requestId: string): void {
+  const body = JSON.stringify(refusalBody(refusal.message, refusal.code, requestId));
+  const headers = Object.entries(refusal.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n` +
       `content-type: ${JSON_CONTENT_TYPE}\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       `x-request-id: ${requestId}\r\n` +
+      headers +
       'connection: close\r\n\r\n' +
       body,
   );
-}
-
-/** Sends one error, shaped as GraphQL errors are, with its code and the request id. */
-export function sendError(res: ServerResponse, error: HttpError, requestId: string): void {
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  sendJson(res, error.status, {
-    errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
-  });
 }

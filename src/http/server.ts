@@ -1,40 +1,40 @@
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerOptions as HttpServerOptions,
-  type ServerResponse,
+import type {
+  IncomingMessage,
+  Server,
+  ServerOptions as HttpServerOptions,
+  ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config, HttpServerConfig } from '../config';
 import { buildApolloServer, errorFormatting } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
-import { toHttpGraphQLRequest, writeHttpGraphQLResponse } from '../graphql/node-http';
 import { operationRules } from '../graphql/operation-rules';
 import { REQUEST_ID_HEADER } from '../graphql/plugins/request-id';
 import { createSubgraphSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
 import { createUpstream, type Upstream } from '../synctera/upstream';
-import { createCorsHandler } from './cors';
 import { Metrics } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import type { Tracing } from '../telemetry/tracing';
-import { createOperationsRoutes } from './operations-routes';
-import { allowMethods, answerClientError, HttpError, sendError } from './refusals';
-import { readJsonBody } from './request-body';
+import { registerCors } from './cors';
+import { GRAPHQL_METHODS, GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
+import { PROBE_METHODS, registerOperationsRoutes } from './operations-routes';
+import {
+  answerClientError,
+  answerConnect,
+  HttpError,
+  methodNotAllowed,
+  refusalOf,
+  sendRefusal,
+} from './refusals';
+import { registerBodyParsers } from './request-body';
 
-/** Where the GraphQL endpoint is served. */
-export const GRAPHQL_PATH = '/graphql';
-
-/** Methods of the GraphQL endpoint (OPTIONS for CORS preflights). */
-const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
-
-/** An unexpected failure, as the caller sees it: no detail, which may hold internals. */
-const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+export { GRAPHQL_PATH } from './graphql-route';
 
 /** The Node HTTP server's settings: the configured timeouts, checked often enough to matter. */
 function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
@@ -45,7 +45,52 @@ function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
     // Node checks the two request timeouts every 30 s by default, which would let a slow client
     // hold its connection up to 30 s past them.
     connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    // Checked with the other refusals, so that its answer has the contract's shape.
+    requireHostHeader: false,
   };
+}
+
+/** A Host header's value: a host name or IP literal, and an optional port (RFC 9110). */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::\d{0,5})?$/;
+
+/**
+ * The refusal of a request whose Host is missing (HTTP/1.1) or not a host: RFC 9112 requires a
+ * 400. An HTTP/1.0 request may omit it; undefined then, and for every sane Host.
+ */
+function hostRefusal(req: IncomingMessage): HttpError | undefined {
+  const { host } = req.headers;
+  if (host === undefined && req.httpVersion === '1.0') return undefined;
+  if (host !== undefined && HOST.test(host) && URL.canParse(`http://${host}/`)) return undefined;
+  return new HttpError(
+    400,
+    'BAD_REQUEST',
+    host === undefined
+      ? 'The request has no Host header, which HTTP/1.1 requires.'
+      : 'The request’s Host header is not a host name.',
+    { connection: 'close' },
+  );
+}
+
+/**
+ * Gives an HTTP/1.0 request without Host the connection's local address as its host, as RFC 9112
+ * reconstructs its target URI: the GraphQL integration builds a URL from it.
+ */
+function defaultHost(req: IncomingMessage): void {
+  if (req.headers.host !== undefined) return;
+  const { localAddress = '127.0.0.1', localPort } = req.socket;
+  const address = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
+  req.headers.host = localPort === undefined ? address : `${address}:${localPort}`;
+}
+
+/**
+ * The path (and query) of a request target: an absolute-form target (`http://host/graphql`, as
+ * proxies send) is served as its path (RFC 9112); any other target is left as it is.
+ */
+function originFormUrl(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  if (url.startsWith('/') || !URL.canParse(url)) return url;
+  const { pathname, search } = new URL(url);
+  return `${pathname}${search}`;
 }
 
 /** Options of {@link createServer}. */
@@ -66,9 +111,11 @@ export interface ServerOptions {
   readonly tracing?: Tracing;
 }
 
-/** A started subgraph: Apollo Server behind a Node HTTP server, not yet listening. */
+/** A started subgraph: Apollo Server behind Fastify on a Node HTTP server, not yet listening. */
 export interface SubgraphServer {
   readonly apollo: ApolloServer<Context>;
+  /** The Fastify instance that routes and answers every request (`inject()` serves one). */
+  readonly fastify: FastifyInstance;
   readonly httpServer: Server;
   readonly upstream: Upstream;
   /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
@@ -99,7 +146,41 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
   const telemetry = new Telemetry(config.metrics ? new Metrics() : undefined, options.tracing);
   const context = createContextFunction(upstream, telemetry.upstream);
-  const httpServer = createHttpServer(httpServerSettings(config.http));
+  const maxBodyBytes = config.limits.maxBodyBytes;
+  const fastify = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // The project's own log lines only: none per request, as before.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
+    requestIdHeader: false,
+    genReqId: (req) => requestIdOf(req as IncomingMessage),
+    bodyLimit: maxBodyBytes,
+    exposeHeadRoutes: false,
+    // Shutdown is the drain plugin's, within SHUTDOWN_GRACE_MS: requests still arriving on open
+    // connections are served, not refused with Fastify's own 503.
+    return503OnClosing: false,
+    http: httpServerSettings(config.http),
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    rewriteUrl: originFormUrl,
+    clientErrorHandler: answerClientError,
+    // A path that is not valid percent-encoding, refused before any route or hook.
+    frameworkErrors: (error, request, reply) =>
+      sendRefusal(reply, refusalOf(error, maxBodyBytes), request.id),
+  });
+  const httpServer = fastify.server as Server;
+  // A caller that closes its side after its whole request is still answered (caller-gone.ts).
+  (httpServer as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  // An Expect other than 100-continue: routed like any request, refused 417 by the hook below.
+  const expectationFailed = new WeakSet<IncomingMessage>();
+  httpServer.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    expectationFailed.add(req);
+    fastify.routing(req, res);
+  });
+  httpServer.on('connect', answerConnect);
+
   const schema = options.schema ?? createSubgraphSchema();
   const rules = operationRules(config.limits, { production: config.production });
   const formatting = errorFormatting(config.production, logger);
@@ -118,77 +199,59 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       ...telemetry.apolloPlugins(),
     ],
   });
-  const cors = createCorsHandler(config.corsOrigins);
   const readiness = { draining: false };
-  const operationsRoutes = createOperationsRoutes(readiness, telemetry.metrics);
   await apollo.start();
 
-  httpServer.on('clientError', answerClientError);
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = requestIdOf(req);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    route(req, res, requestId).catch((error: unknown) => {
-      if (req.socket.destroyed) {
-        // The caller left (a router's timeout, a closed tab): nothing to answer, nothing broken.
-        logger.info(
-          { requestId, method: req.method, url: req.url },
-          'caller disconnected before its answer',
-        );
-      } else if (error instanceof HttpError && !res.headersSent) {
-        sendError(res, error, requestId);
-      } else {
-        logger.error({ err: error, requestId }, 'request failed');
-        if (res.headersSent) res.destroy();
-        else sendError(res, INTERNAL_ERROR, requestId);
-      }
-    });
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    if (readiness.draining) reply.header('connection', 'close');
+    const refusal = hostRefusal(request.raw);
+    if (refusal !== undefined) throw refusal;
+    defaultHost(request.raw);
+    if (expectationFailed.has(request.raw)) {
+      throw new HttpError(417, 'BAD_REQUEST', 'Of Expect, only 100-continue is supported.', {
+        connection: 'close',
+      });
+    }
+  });
+  registerBodyParsers(fastify);
+  await registerCors(fastify, config.corsOrigins, GRAPHQL_PATH);
+  const allowedMethods = new Map<string, readonly string[]>([[GRAPHQL_PATH, GRAPHQL_METHODS]]);
+  for (const path of registerOperationsRoutes(fastify, readiness, telemetry.metrics)) {
+    allowedMethods.set(path, PROBE_METHODS);
+  }
+  registerGraphQLRoute(fastify, { apollo, context, telemetry, maxBodyBytes });
+
+  fastify.setNotFoundHandler(async (request) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const allowed = allowedMethods.get(path);
+    if (allowed !== undefined) throw methodNotAllowed(request.method, allowed);
+    throw new HttpError(404, 'NOT_FOUND', `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.`);
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (readiness.draining) res.setHeader('connection', 'close');
-    // Probes and metrics come before CORS: they must answer whatever the request's Origin.
-    const operationsRoute = operationsRoutes(path);
-    if (operationsRoute !== undefined) return operationsRoute(req, res);
-    if (cors(req, res)) return;
-    if (path !== GRAPHQL_PATH) {
-      throw new HttpError(404, 'NOT_FOUND', `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}.`);
+  fastify.setErrorHandler(async (error, request, reply) => {
+    const { raw } = request;
+    if (raw.socket.destroyed) {
+      // The caller left (a router's timeout, a closed tab): nothing to answer, nothing broken.
+      logger.info(
+        { requestId: request.id, method: raw.method, url: raw.url },
+        'caller disconnected before its answer',
+      );
+      return reply.hijack();
     }
-    if (req.method === 'OPTIONS') {
-      // A preflight CORS does not answer (no CORS_ORIGINS, another origin) or a plain OPTIONS.
-      res.statusCode = 204;
-      res.setHeader('allow', GRAPHQL_METHODS.join(', '));
-      res.setHeader('content-length', 0);
-      res.end();
-      return;
-    }
-    allowMethods(req, GRAPHQL_METHODS);
-    await telemetry.observeGraphQL(req, res, async (observation) => {
-      const callerGone = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) callerGone.abort();
-      });
-      let body: unknown;
-      try {
-        body = await readJsonBody(req, config.limits.maxBodyBytes);
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        // Answered here, inside the request's observation: counted, and its span has the status.
-        observation.refused(error.code);
-        sendError(res, error, requestId);
-        return;
-      }
-      observation.body(body);
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: toHttpGraphQLRequest(req, body),
-        context: () => context({ req, callerGone: callerGone.signal }),
-      });
-      await writeHttpGraphQLResponse(res, response, requestId);
-    });
-  }
+    const refusal = refusalOf(error, maxBodyBytes);
+    if (refusal.status >= 500)
+      logger.error({ err: error, requestId: request.id }, 'request failed');
+    // The rest of a body over the limit stays unread: the connection closes after the answer.
+    if (refusal.status === 413) raw.pause();
+    return sendRefusal(reply, refusal, request.id);
+  });
+
+  await fastify.ready();
 
   return {
     apollo,
+    fastify,
     httpServer,
     upstream,
     async listen(port = config.port, host?: string) {
@@ -208,6 +271,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     },
     async close() {
       await apollo.stop();
+      await fastify.close();
       await upstream.close();
     },
   };

@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import {
+  type Context,
   context,
   defaultTextMapGetter,
   ROOT_CONTEXT,
@@ -15,12 +16,16 @@ import type { Metrics } from './metrics';
 import type { Tracing } from './tracing';
 import { UpstreamTelemetry } from './upstream-telemetry';
 
-/** What the HTTP layer tells about one `/graphql` request as it learns it. */
+/** One `/graphql` request, observed from its arrival until its connection is done with it. */
 export interface GraphQLRequestObservation {
   /** The parsed request body (undefined for a GET or a non-JSON body). */
   body(body: unknown): void;
   /** The HTTP layer refused the request (a body over the limit, not JSON) with this code. */
   refused(code: string): void;
+  /** Runs `serve` with the request's span active (Apollo Server, resolvers, upstream attempts). */
+  run<T>(serve: () => Promise<T>): Promise<T>;
+  /** The answer is sent, or the caller left: ends the span and the in-flight count. */
+  end(statusCode: number): void;
 }
 
 /** A GraphQL server's `formatError`. */
@@ -29,6 +34,8 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 const NOTHING_OBSERVED: GraphQLRequestObservation = {
   body() {},
   refused() {},
+  run: (serve) => serve(),
+  end() {},
 };
 
 /** Span name until the operation is known (OpenTelemetry's GraphQL conventions). */
@@ -50,40 +57,25 @@ export class Telemetry {
   }
 
   /**
-   * Serves one `/graphql` request observed: counted in flight and by operation name, and, with
-   * tracing on, inside a server span continuing the caller's `traceparent`, active for everything
-   * `serve` awaits (Apollo Server, the resolvers, the upstream attempts).
+   * Starts observing one `/graphql` request: counted in flight and by operation name, and, with
+   * tracing on, a server span continuing the caller's `traceparent`.
    */
-  async observeGraphQL<T>(
-    req: IncomingMessage,
-    res: ServerResponse,
-    serve: (observation: GraphQLRequestObservation) => Promise<T>,
-  ): Promise<T> {
+  startGraphQL(req: IncomingMessage): GraphQLRequestObservation {
     const { metrics, tracing } = this;
-    if (metrics === undefined && tracing === undefined) return serve(NOTHING_OBSERVED);
+    if (metrics === undefined && tracing === undefined) return NOTHING_OBSERVED;
     metrics?.requestStarted();
     const observation = new RequestObservation(metrics);
-    let span: Span | undefined;
-    try {
-      if (tracing === undefined) return await serve(observation);
+    if (tracing !== undefined) {
       const parent = tracing.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-      span = tracing.tracer.startSpan(
+      const span = tracing.tracer.startSpan(
         UNKNOWN_OPERATION_SPAN,
         { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET' } },
         parent,
       );
       observation.span = span;
-      return await context.with(trace.setSpan(parent, span), () => serve(observation));
-    } catch (error) {
-      span?.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      metrics?.requestEnded(observation.operationName);
-      if (span !== undefined) {
-        span.setAttribute('http.response.status_code', res.statusCode);
-        span.end();
-      }
+      observation.spanContext = trace.setSpan(parent, span);
     }
+    return observation;
   }
 
   /** `formatError`, also counting each error by code and marking the request span. */
@@ -126,7 +118,9 @@ export class Telemetry {
 /** One request's facts, gathered as the HTTP layer learns them. */
 class RequestObservation implements GraphQLRequestObservation {
   span: Span | undefined;
+  spanContext: Context | undefined;
   operationName: unknown;
+  private ended = false;
 
   constructor(private readonly metrics: Metrics | undefined) {}
 
@@ -138,6 +132,26 @@ class RequestObservation implements GraphQLRequestObservation {
   body(body: unknown): void {
     if (!isJsonObject(body)) return;
     this.operationName = body.operationName;
+  }
+
+  async run<T>(serve: () => Promise<T>): Promise<T> {
+    try {
+      const { spanContext } = this;
+      return await (spanContext === undefined ? serve() : context.with(spanContext, serve));
+    } catch (error) {
+      this.span?.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    }
+  }
+
+  end(statusCode: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.metrics?.requestEnded(this.operationName);
+    if (this.span !== undefined) {
+      this.span.setAttribute('http.response.status_code', statusCode);
+      this.span.end();
+    }
   }
 }
 

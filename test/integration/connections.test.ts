@@ -4,7 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { print } from 'graphql';
 import { CreateSessionDocument } from '../generated/graphql';
 import { capturingLogger } from '../helpers/logs';
-import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+import { rawExchange } from '../helpers/raw-http';
+import { AUTH, PERSON_ID, postGraphQL, TEST_TOKEN, useStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 
 const MUTATION = {
@@ -111,6 +112,32 @@ describe('a caller that disconnects mid-request', () => {
       }),
     ]);
     expect(stack().emulator.requests).toHaveLength(1);
+  });
+});
+
+describe('a caller that half-closes after its whole request', () => {
+  const stack = useStack();
+
+  it('gets its answer, and its session is created', async () => {
+    stack().emulator.injectFault({ kind: 'delay', ms: 300 });
+    const body = JSON.stringify(MUTATION);
+    const { final } = await rawExchange(
+      stack().url,
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        `Authorization: Bearer ${TEST_TOKEN}\r\nX-Request-Id: half-closed\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      { after: 'end' },
+    );
+    expect(final?.status).toBe(200);
+    expect(final?.headers['x-request-id']).toBe('half-closed');
+    const answer = JSON.parse(final?.body ?? '') as {
+      data?: { createDocumentVerificationSession: { session: { url: string } } };
+      errors?: unknown;
+    };
+    expect(answer.errors).toBeUndefined();
+    expect(stack().emulator.sessionsCreated).toBe(1);
+    const page = await fetch(answer.data?.createDocumentVerificationSession.session.url ?? '');
+    expect(page.status).toBe(200);
   });
 });
 

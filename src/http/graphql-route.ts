@@ -1,0 +1,87 @@
+import type { ApolloServer, ContextFunction } from '@apollo/server';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Context, ContextArgs } from '../graphql/context';
+import { withRequestId } from '../graphql/plugins/request-id';
+import type { GraphQLRequestObservation, Telemetry } from '../telemetry/telemetry';
+import { parseJsonObject } from '../utils/json';
+import { createCallerGone } from './caller-gone';
+import { refusalOf } from './refusals';
+
+/** Where the GraphQL endpoint is served. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** Methods of the GraphQL endpoint (OPTIONS for CORS preflights). */
+export const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
+
+/** What the GraphQL route is made of. */
+export interface GraphQLRouteOptions {
+  readonly apollo: ApolloServer<Context>;
+  readonly context: ContextFunction<[ContextArgs], Context>;
+  readonly telemetry: Telemetry;
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * `/graphql`: GET and POST through Apollo Server, observed from the request's arrival (so a body
+ * refused before Apollo is counted too), with the caller-gone signal in the context; OPTIONS
+ * answered 204 when CORS has not answered it (no CORS_ORIGINS, another origin, a plain OPTIONS).
+ */
+export function registerGraphQLRoute(
+  fastify: FastifyInstance,
+  { apollo, context, telemetry, maxBodyBytes }: GraphQLRouteOptions,
+): void {
+  const observations = new WeakMap<FastifyRequest, GraphQLRequestObservation>();
+  const observationOf = (request: FastifyRequest) => observations.get(request);
+  const apolloHandler = fastifyApolloHandler(apollo, {
+    context: (request, reply) =>
+      context({ req: request.raw, callerGone: createCallerGone(request.raw, reply.raw) }),
+  });
+  fastify.route<{ Reply: string }>({
+    method: ['GET', 'POST'],
+    url: GRAPHQL_PATH,
+    onRequest: async (request, reply) => {
+      const observation = telemetry.startGraphQL(request.raw);
+      observations.set(request, observation);
+      reply.raw.once('close', () => observation.end(reply.raw.statusCode));
+    },
+    onError: async (request, _reply, error) => {
+      // A caller gone is no refusal: the error handler only logs it.
+      if (request.raw.socket.destroyed) return;
+      observationOf(request)?.refused(refusalOf(error, maxBodyBytes).code);
+    },
+    handler: async function (request, reply) {
+      const observation = observationOf(request);
+      observation?.body(request.body);
+      const serve = async () => apolloHandler.call(this, request, reply);
+      return observation === undefined ? serve() : observation.run(serve);
+    },
+    // Apollo Server's refusals before its plugins run (CSRF, method, malformed request) get the
+    // request id in their errors here, like every other error.
+    onSend: async (request, reply, payload) =>
+      reply.statusCode >= 400 && typeof payload === 'string'
+        ? withRequestIdInErrors(payload, request.id)
+        : payload,
+  });
+  fastify.route({
+    method: 'OPTIONS',
+    url: GRAPHQL_PATH,
+    handler: async (_request, reply) =>
+      reply
+        .code(204)
+        .header('allow', GRAPHQL_METHODS.join(', '))
+        .header('content-length', 0)
+        .send(),
+  });
+}
+
+/** `text` with the request id in each error, when it is a GraphQL response whose errors lack it. */
+function withRequestIdInErrors(text: string, requestId: string): string {
+  const body = parseJsonObject(text);
+  if (body === undefined || !Array.isArray(body.errors)) return text;
+  const errors = body.errors as GraphQLFormattedError[];
+  if (errors.every((error) => error.extensions?.requestId === requestId)) return text;
+  const newline = text.endsWith('\n') ? '\n' : '';
+  return `${JSON.stringify({ ...body, errors: withRequestId(errors, requestId) })}${newline}`;
+}
