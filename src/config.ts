@@ -1,5 +1,6 @@
 import { LOG_LEVELS, type LogLevel } from './logger';
 import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from './synctera/retry-policy';
+import { redactUrl } from './utils/redact-url';
 
 /**
  * Configuration: every environment variable of the contract (docs/contract.md), read and validated in one place.
@@ -246,7 +247,7 @@ export function readHttpUrl(name: string, raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+    throw new ConfigError(name, `is not a valid URL: "${redactUrl(raw)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
@@ -315,7 +316,7 @@ function readCorsOrigins(env: Env): CorsOrigins {
     if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
       throw new ConfigError(
         'CORS_ORIGINS',
-        `must be "*" or comma-separated origins such as https://studio.apollographql.com, got "${origin}"`,
+        `must be "*" or comma-separated origins such as https://studio.apollographql.com, got "${redactUrl(origin)}"`,
       );
     }
   }

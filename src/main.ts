@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { createServer } from './http/server';
 import { upstreamBudgetMs } from './synctera/retry-policy';
 import { readTracingConfig } from './telemetry/tracing-config';
+import { redactUrl } from './utils/redact-url';
 
 const EMULATOR_BANNER = `
 ================================================================================
@@ -49,9 +50,12 @@ async function main(): Promise<void> {
   logger.info(
     {
       url,
-      upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}`,
+      upstream:
+        config.upstream.baseUrl === undefined
+          ? `emulator at ${emulator?.url}`
+          : redactUrl(config.upstream.baseUrl),
       upstreamBudgetMs: budgetMs,
-      tracing: tracingConfig === undefined ? 'off' : tracingConfig.tracesUrl,
+      tracing: tracingConfig === undefined ? 'off' : redactUrl(tracingConfig.tracesUrl),
     },
     config.production
       ? `Subgraph ready at ${url}`

@@ -49,9 +49,17 @@ export function readTracingConfig(env: Env): TracingConfig | undefined {
     tracesUrl:
       tracesEndpoint !== undefined
         ? readHttpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint).href
-        : // The general endpoint is a base: the signal's path is appended (specification).
-          `${readHttpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT).href.replace(/\/*$/, '/')}${TRACES_PATH}`,
+        : tracesUrlOf(
+            readHttpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT),
+          ),
   });
+}
+
+/** The general endpoint is a base: the signal's path is appended to its path (specification). */
+function tracesUrlOf(base: URL): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/*$/, '/')}${TRACES_PATH}`;
+  return url.href;
 }
 
 function readProtocol(env: Env, name: string): void {

@@ -34,12 +34,14 @@ const flatten = (attributes: OtlpKeyValue[] = []) =>
 async function startReceiver() {
   const bodies: string[] = [];
   const paths: string[] = [];
+  const authorizations: Array<string | undefined> = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      authorizations.push(req.headers.authorization);
       bodies.push(body);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -51,6 +53,7 @@ async function startReceiver() {
     url: `http://127.0.0.1:${port}/v1/traces`,
     paths,
     bodies,
+    authorizations,
     resources: () =>
       bodies.flatMap((body) =>
         (
@@ -121,6 +124,7 @@ async function startTracedProcess(receiverUrl: string, env: Record<string, strin
   return {
     url: url as string,
     emulator,
+    output: started.output,
     /** The log lines `msg` that `keep` keeps, once there are `count` (lines are written in batches). */
     async entries(msg: string, count: number, keep: (entry: Record<string, unknown>) => boolean) {
       await until(() => entries(msg).filter(keep).length >= count, {
@@ -247,6 +251,45 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
       { name: 'graphql.error', attributes: { 'graphql.error.code': 'NOT_FOUND' } },
     ]);
     expect(receiver.bodies.join('\n')).not.toContain('no such person');
+  });
+});
+
+describe('tracing towards an endpoint with credentials in its URL', () => {
+  it('exports there, and never prints the userinfo or the query', async () => {
+    const receiver = await startReceiver();
+    const authorizations: Array<string | undefined> = [];
+    const secret = 's3cr3t-otlp';
+    const base = new URL(receiver.url.replace(/\/v1\/traces$/, ''));
+    base.username = 'collector-user';
+    base.password = secret;
+    base.search = `?token=${secret}-q`;
+    const traced = await startTracedProcess(receiver.url, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: base.href,
+    });
+    try {
+      const traceId = randomBytes(16).toString('hex');
+      const headers = { ...CALLER_HEADERS, traceparent: `00-${traceId}-${CALLER_SPAN}-01` };
+      const { body } = await postGraphQL(traced.url, { query: MUTATION, variables }, headers);
+      expect(body.errors).toBeUndefined();
+      await until(() => receiver.spans().some((s) => s.traceId === traceId), { timeoutMs: 10_000 });
+      expect(receiver.paths[0]).toBe(`POST /v1/traces?token=${secret}-q application/json`);
+      authorizations.push(...receiver.authorizations);
+    } finally {
+      await traced.close();
+      await receiver.close();
+    }
+    expect(authorizations[0]).toBe(
+      `Basic ${Buffer.from(`collector-user:${secret}`).toString('base64')}`,
+    );
+    const startLine = traced
+      .output()
+      .split('\n')
+      .find((line) => line.includes('Subgraph ready'));
+    expect(JSON.parse(startLine ?? '{}').tracing).toBe(
+      `http://***@127.0.0.1:${base.port}/v1/traces?***`,
+    );
+    expect(traced.output()).not.toContain(secret);
+    expect(traced.output()).not.toContain('collector-user');
   });
 });
 

@@ -40,6 +40,13 @@ describe('readTracingConfig (OTEL_* variables)', () => {
     ).toBe('https://otel.example/base/v1/traces');
   });
 
+  it('appends /v1/traces to the general endpoint’s path, keeping its query', () => {
+    expect(
+      readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/base?tenant=a' })
+        ?.tracesUrl,
+    ).toBe('https://otel.example/base/v1/traces?tenant=a');
+  });
+
   it('uses the traces endpoint as it is, before the general one', () => {
     expect(
       readTracingConfig({
@@ -81,6 +88,17 @@ describe('readTracingConfig (OTEL_* variables)', () => {
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(refusal(env).variable).toBe(variable);
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://user:s3cr3t@collector 4318'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://collector:4318x/?token=s3cr3t'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://s3cr3t@collector:x/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://collector:x/v1/traces?api-key=s3cr3t#s3cr3t'],
+  ])('refuses a bad %s without its userinfo or query', (variable, raw) => {
+    const error = refusal({ [variable]: raw });
+    expect(error.variable).toBe(variable);
+    expect(error.message).not.toMatch(/s3|cr3t/);
   });
 
   it('accepts both OTLP over HTTP protocols', () => {
