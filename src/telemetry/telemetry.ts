@@ -13,7 +13,7 @@ import { getOperationAST, type GraphQLFormattedError, parse } from 'graphql';
 import { isJsonObject } from '../utils/json';
 import type { Metrics } from './metrics';
 import type { Tracing } from './tracing';
-import { UpstreamTelemetry } from './upstream-telemetry';
+import { callerTraceHeaders, UpstreamTelemetry } from './upstream-telemetry';
 
 /** What the HTTP layer tells about one `/graphql` request as it learns it. */
 export interface GraphQLRequestObservation {
@@ -69,7 +69,9 @@ export class Telemetry {
     let span: Span | undefined;
     try {
       if (tracing === undefined) return await serve(observation);
-      const parent = tracing.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+      // Continued only as far as it would be forwarded: a tracestate is valid whole or dropped.
+      const caller = callerTraceHeaders(req.headers) ?? {};
+      const parent = tracing.propagator.extract(ROOT_CONTEXT, caller, defaultTextMapGetter);
       span = tracing.tracer.startSpan(
         UNKNOWN_OPERATION_SPAN,
         { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET' } },
