@@ -7,6 +7,13 @@ export const DEFAULT_SERVICE_NAME = 'document-verification-subgraph';
 const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 const TRACES_PATH = 'v1/traces';
 
+/**
+ * How long the spans still buffered at shutdown may take to export. The process's hard deadline
+ * is the shutdown grace plus this: a request that ends near the grace keeps its spans, and a
+ * collector that is down or does not answer delays the exit by at most this much.
+ */
+export const TRACES_SHUTDOWN_FLUSH_MS = 5_000;
+
 /** How traces are exported, when they are. */
 export interface TracingConfig {
   readonly serviceName: string;
