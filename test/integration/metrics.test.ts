@@ -1,10 +1,19 @@
-import { print } from 'graphql';
-import { CreateSessionDocument } from '../generated/graphql';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 
-const MUTATION = print(CreateSessionDocument);
-const input = { customer: { personId: PERSON_ID } };
+/** A committed operation of schema/operations: its name is one the label keeps. */
+const MUTATION = readFileSync(
+  resolve(__dirname, '../../schema/operations/create-session-for-person.graphql'),
+  'utf8',
+);
+const OPERATION = 'CreateSessionForPerson';
+const LANGUAGES_QUERY = readFileSync(
+  resolve(__dirname, '../../schema/operations/document-verification-languages.graphql'),
+  'utf8',
+);
+const variables = { personId: PERSON_ID };
 
 /** The value of one sample line, `name{labels} value`, or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -21,8 +30,8 @@ describe('GET /metrics', () => {
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     return response.text();
   };
-  const create = (headers: Record<string, string> = AUTH, operationName = 'CreateSession') =>
-    postGraphQL(stack().url, { query: MUTATION, variables: { input }, operationName }, headers);
+  const create = (headers: Record<string, string> = AUTH, operationName = OPERATION) =>
+    postGraphQL(stack().url, { query: MUTATION, variables, operationName }, headers);
 
   it('has the default process metrics and every metric of this subgraph, without a request', async () => {
     const text = await scrape();
@@ -62,7 +71,7 @@ describe('GET /metrics', () => {
 
     const after = await scrape();
     const delta = (series: string) => at(after, series) - at(before, series);
-    expect(delta('graphql_requests_total{operation_name="CreateSession"}')).toBe(4);
+    expect(delta(`graphql_requests_total{operation_name="${OPERATION}"}`)).toBe(4);
     expect(delta('graphql_requests_total{operation_name="anonymous"}')).toBe(2);
     expect(delta('graphql_errors_total{code="UPSTREAM_UNAVAILABLE"}')).toBe(1);
     expect(delta('graphql_errors_total{code="UNAUTHENTICATED"}')).toBe(1);
@@ -147,6 +156,40 @@ describe('GET /metrics', () => {
     const errorSeries = text.split('\n').filter((line) => line.startsWith('graphql_errors_total{'));
     expect(errorSeries.length).toBeLessThan(10);
   });
+
+  it('keeps the committed operations’ names after a flood of other names', async () => {
+    for (let i = 0; i < 60; i++) {
+      await postGraphQL(stack().url, {
+        query: `query Flood${i} { __typename }`,
+        operationName: `Flood${i}`,
+      });
+    }
+    const before = await scrape();
+    const languages = await postGraphQL(stack().url, {
+      query: LANGUAGES_QUERY,
+      operationName: 'DocumentVerificationLanguages',
+    });
+    expect(languages.body.errors).toBeUndefined();
+    const after = await scrape();
+    const series = 'graphql_requests_total{operation_name="DocumentVerificationLanguages"}';
+    expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(1);
+    expect(after).not.toContain('operation_name="Flood');
+  });
+
+  it.each([
+    [418, '4xx'],
+    [299, '2xx'],
+    [507, '5xx'],
+    [422, '422'],
+  ])('labels an upstream status %d as %j', async (status, label) => {
+    stack().emulator.injectFault({ kind: 'respond', status, body: { title: 'odd' } });
+    const before = await scrape();
+    await create();
+    const after = await scrape();
+    const series = `upstream_attempts_total{status="${label}"}`;
+    expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(1);
+    if (String(status) !== label) expect(after).not.toContain(`status="${status}"`);
+  });
 });
 
 describe('/metrics and /ready with CORS_ORIGINS set', () => {
@@ -171,6 +214,7 @@ describe('METRICS=off', () => {
   it('serves no /metrics and still serves GraphQL', async () => {
     const response = await fetch(stack().url.replace(/\/graphql$/, '/metrics'));
     expect(response.status).toBe(404);
-    expect((await stack().execute(CreateSessionDocument, { input })).body.errors).toBeUndefined();
+    const { body } = await postGraphQL(stack().url, { query: MUTATION, variables });
+    expect(body.errors).toBeUndefined();
   });
 });

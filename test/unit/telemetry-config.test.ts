@@ -4,7 +4,9 @@ import {
   BoundedLabel,
   OTHER_LABEL_VALUE,
   operationNameLabel,
+  upstreamStatusLabel,
 } from '../../src/telemetry/bounded-label';
+import { readOperationNames } from '../../src/telemetry/operation-names';
 import { DEFAULT_SERVICE_NAME, readTracingConfig } from '../../src/telemetry/tracing-config';
 
 function refusal(env: Record<string, string>): ConfigError {
@@ -144,18 +146,45 @@ describe('bounded label values', () => {
     ]);
   });
 
-  it('reads operation names: GraphQL names up to 64 characters, "anonymous" without one', () => {
-    const label = operationNameLabel(3);
+  it('keeps only the known operation names, "anonymous" without one', () => {
+    const label = operationNameLabel(new Set(['CreateSessionForPerson', 'Third']));
     expect(label(undefined)).toBe(ANONYMOUS_OPERATION);
     expect(label(null)).toBe(ANONYMOUS_OPERATION);
-    expect(label('CreateSession')).toBe('CreateSession');
-    expect(label(42)).toBe(OTHER_LABEL_VALUE);
-    expect(label('a'.repeat(65))).toBe(OTHER_LABEL_VALUE);
-    expect(label('_'.repeat(64))).toBe('_'.repeat(64));
-    expect(label('x{job="evil"}')).toBe(OTHER_LABEL_VALUE);
-    expect(label('émoji')).toBe(OTHER_LABEL_VALUE);
+    expect(label('CreateSessionForPerson')).toBe('CreateSessionForPerson');
     expect(label('Third')).toBe('Third');
+    expect(label(42)).toBe(OTHER_LABEL_VALUE);
     expect(label('Fourth')).toBe(OTHER_LABEL_VALUE);
-    expect(label('CreateSession')).toBe('CreateSession');
+    expect(label('x{job="evil"}')).toBe(OTHER_LABEL_VALUE);
+    expect(label('createsessionforperson')).toBe(OTHER_LABEL_VALUE);
+    // A router's name for the subgraph's part of the client's operation.
+    expect(label('CreateSessionForPerson__document_verification__0')).toBe(
+      'CreateSessionForPerson',
+    );
+    expect(label('CreateSessionForPerson__document_verification__0x')).toBe(OTHER_LABEL_VALUE);
+    expect(label('CreateSessionForPersonX__dv__0')).toBe(OTHER_LABEL_VALUE);
+  });
+
+  it('reads the names of the committed operations (schema/operations)', () => {
+    expect([...readOperationNames()].sort()).toEqual([
+      'CreateSessionForBusiness',
+      'CreateSessionForPerson',
+      'DocumentVerificationLanguages',
+    ]);
+  });
+
+  it.each([
+    [201, '201'],
+    [200, '200'],
+    [429, '429'],
+    [504, '504'],
+    [202, '2xx'],
+    [418, '4xx'],
+    [507, '5xx'],
+    [304, '3xx'],
+    [999, 'other'],
+    [99, 'other'],
+    [600, 'other'],
+  ])('labels the upstream status %d as %j', (status, label) => {
+    expect(upstreamStatusLabel(status)).toBe(label);
   });
 });
