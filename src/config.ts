@@ -100,6 +100,11 @@ export interface Config {
   readonly shutdownDelayMs: number;
   /** `METRICS`: count and serve Prometheus metrics at `/metrics`. */
   readonly metrics: boolean;
+  /**
+   * `METRICS_PORT`: serve `/metrics` on a listener of its own on this port (0 picks a free one),
+   * and not on `port`, so the scrape can stay inside the cluster; undefined keeps it on `port`.
+   */
+  readonly metricsPort: number | undefined;
   /** `GRAPHQL_FAST_PATH`: serve validated mutations without Apollo's plugin pipeline (fast-path.ts). */
   readonly fastPath: boolean;
 }
@@ -193,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
       max: 600_000,
     }),
     metrics: readSwitch(env, 'METRICS', true),
+    metricsPort: readOptionalInteger(env, 'METRICS_PORT', { min: 0, max: 65535 }),
   });
 }
 
@@ -239,6 +245,16 @@ function readInteger(
     );
   }
   return Number(raw);
+}
+
+function readOptionalInteger(
+  env: Env,
+  name: string,
+  range: { min: number; max: number },
+): number | undefined {
+  return present(env, name) === undefined
+    ? undefined
+    : readInteger(env, name, { ...range, default: range.min });
 }
 
 /** `raw`, the value of `name`, as an http(s) URL; a {@link ConfigError} otherwise. */

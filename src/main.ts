@@ -59,6 +59,7 @@ async function main(): Promise<void> {
           ? `emulator at ${emulator?.url}`
           : redactUrl(config.upstream.baseUrl),
       upstreamBudgetMs: budgetMs,
+      metrics: config.metrics ? (server.metricsUrl() ?? 'on the GraphQL port') : 'off',
       tracing: tracingConfig === undefined ? 'off' : redactUrl(tracingConfig.tracesUrl),
     },
     config.production

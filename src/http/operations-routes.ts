@@ -6,7 +6,7 @@ import { allowMethods, HttpError } from './refusals';
 /** Where the probes and the Prometheus metrics are served. */
 const HEALTH_PATH = '/health';
 const READY_PATH = '/ready';
-const METRICS_PATH = '/metrics';
+export const METRICS_PATH = '/metrics';
 
 /** Methods of the probes and the metrics. */
 const PROBE_METHODS = ['GET', 'HEAD'];
@@ -17,7 +17,7 @@ export interface Readiness {
 }
 
 /** Answers one operations request. */
-type OperationsRoute = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type OperationsRoute = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
  * The route of `/health`, `/ready` or `/metrics`, or undefined for any other path. None looks at
@@ -46,20 +46,23 @@ export function createOperationsRoutes(
       },
     ],
   ]);
-  if (metrics !== undefined) {
-    routes.set(METRICS_PATH, async (req, res) => {
-      allowMethods(req, PROBE_METHODS);
-      let text: string;
-      try {
-        text = await metrics.render();
-      } catch {
-        throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'The metrics could not be collected.');
-      }
-      res.statusCode = 200;
-      res.setHeader('content-type', METRICS_CONTENT_TYPE);
-      res.setHeader('cache-control', 'no-store');
-      endWithLength(res, text);
-    });
-  }
+  if (metrics !== undefined) routes.set(METRICS_PATH, createMetricsRoute(metrics));
   return (path) => routes.get(path);
+}
+
+/** `GET /metrics`: the Prometheus text, on the main listener or on `METRICS_PORT`'s. */
+export function createMetricsRoute(metrics: Metrics): OperationsRoute {
+  return async (req, res) => {
+    allowMethods(req, PROBE_METHODS);
+    let text: string;
+    try {
+      text = await metrics.render();
+    } catch {
+      throw new HttpError(500, 'INTERNAL_SERVER_ERROR', 'The metrics could not be collected.');
+    }
+    res.statusCode = 200;
+    res.setHeader('content-type', METRICS_CONTENT_TYPE);
+    res.setHeader('cache-control', 'no-store');
+    endWithLength(res, text);
+  };
 }

@@ -25,6 +25,7 @@ import { createCorsHandler } from './cors';
 import { Metrics } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import type { Tracing } from '../telemetry/tracing';
+import { createMetricsServer } from './metrics-server';
 import { createOperationsRoutes } from './operations-routes';
 import { allowMethods, answerClientError, HttpError, sendError } from './refusals';
 import { readJsonBody } from './request-body';
@@ -73,8 +74,13 @@ export interface SubgraphServer {
   readonly apollo: ApolloServer<Context>;
   readonly httpServer: Server;
   readonly upstream: Upstream;
-  /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
+  /**
+   * Listens on `port` (default `config.port`), and with `METRICS_PORT` on that port too (same
+   * host); resolves with the GraphQL endpoint's URL.
+   */
   listen(port?: number, host?: string): Promise<string>;
+  /** The URL of `/metrics` on `METRICS_PORT`'s listener, once listening; undefined without one. */
+  metricsUrl(): string | undefined;
   /**
    * The first step of a shutdown: `/ready` answers 503 and answers ask clients to close their
    * connection, so routers move to other replicas; everything is still served until `close()`.
@@ -125,7 +131,15 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     ? createFastPath({ schema, mutations: new PreparedMutations(schema, { rules }), errors })
     : undefined;
   const readiness = { draining: false };
-  const operationsRoutes = createOperationsRoutes(readiness, telemetry.metrics);
+  // With METRICS_PORT, /metrics is served by a listener of its own, and only there.
+  const metricsServer =
+    telemetry.metrics !== undefined && config.metricsPort !== undefined
+      ? createMetricsServer(telemetry.metrics, logger)
+      : undefined;
+  const operationsRoutes = createOperationsRoutes(
+    readiness,
+    metricsServer === undefined ? telemetry.metrics : undefined,
+  );
   let stopping = false;
   await apollo.start();
 
@@ -214,10 +228,14 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
           resolve();
         });
       });
+      if (metricsServer !== undefined && config.metricsPort !== undefined) {
+        await metricsServer.listen(config.metricsPort, host);
+      }
       const address = httpServer.address() as AddressInfo;
       const shownHost = host ?? 'localhost';
       return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
     },
+    metricsUrl: () => metricsServer?.url(),
     drain() {
       readiness.draining = true;
     },
@@ -225,6 +243,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       stopping = true;
       await apollo.stop();
       await upstream.close();
+      await metricsServer?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+import { AUTH, PERSON_ID, postGraphQL, startStack, useStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 
 /** A committed operation of schema/operations: its name is one the label keeps. */
@@ -216,5 +216,61 @@ describe('METRICS=off', () => {
     expect(response.status).toBe(404);
     const { body } = await postGraphQL(stack().url, { query: MUTATION, variables });
     expect(body.errors).toBeUndefined();
+  });
+});
+
+describe('METRICS_PORT', () => {
+  const stack = useStack({ METRICS_PORT: '0' });
+
+  it('serves /metrics on its own port, and not on the GraphQL port', async () => {
+    const metricsUrl = stack().subgraph.metricsUrl();
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(new URL(metricsUrl ?? '').port).not.toBe(new URL(stack().url).port);
+
+    const { body } = await postGraphQL(stack().url, {
+      query: MUTATION,
+      variables,
+      operationName: OPERATION,
+    });
+    expect(body.errors).toBeUndefined();
+    const response = await fetch(metricsUrl ?? '');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await response.text()).toContain(
+      `graphql_requests_total{operation_name="${OPERATION}"}`,
+    );
+
+    const onGraphQLPort = await fetch(stack().url.replace(/\/graphql$/, '/metrics'));
+    expect(onGraphQLPort.status).toBe(404);
+    expect((await fetch(stack().url.replace(/\/graphql$/, '/health'))).status).toBe(200);
+  });
+
+  it('answers nothing but /metrics there', async () => {
+    const origin = new URL(stack().subgraph.metricsUrl() ?? '').origin;
+    for (const path of ['/graphql', '/health', '/', '/metrics/x']) {
+      expect((await fetch(`${origin}${path}`)).status).toBe(404);
+    }
+    const post = await fetch(`${origin}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('METRICS_PORT with METRICS=off', () => {
+  const stack = useStack({ METRICS_PORT: '0', METRICS: 'off' });
+
+  it('opens no metrics listener', async () => {
+    expect(stack().subgraph.metricsUrl()).toBeUndefined();
+    expect((await fetch(stack().url.replace(/\/graphql$/, '/metrics'))).status).toBe(404);
+  });
+});
+
+describe('closing a server with METRICS_PORT', () => {
+  it('closes the metrics listener too', async () => {
+    const stack = await startStack({ METRICS_PORT: '0' });
+    const metricsUrl = stack.subgraph.metricsUrl() ?? '';
+    expect((await fetch(metricsUrl)).status).toBe(200);
+    await stack.close();
+    await expect(fetch(metricsUrl)).rejects.toThrow();
   });
 });

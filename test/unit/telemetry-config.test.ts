@@ -188,3 +188,18 @@ describe('bounded label values', () => {
     expect(upstreamStatusLabel(status)).toBe(label);
   });
 });
+
+describe('METRICS_PORT', () => {
+  it('is unset by default: /metrics stays on PORT', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+  });
+
+  it('is read like PORT', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: ' 0 ' }).metricsPort).toBe(0);
+  });
+
+  it.each(['http', '-1', '65536', '94 64'])('refuses %j', (raw) => {
+    expect(() => loadConfig({ METRICS_PORT: raw })).toThrow('METRICS_PORT: ');
+  });
+});
