@@ -1,5 +1,6 @@
 import { LOG_LEVELS, type LogLevel } from './logger';
 import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from './synctera/retry-policy';
+import { redactUrl } from './utils/redact-url';
 
 /**
  * Configuration: every environment variable of the contract (docs/contract.md), read and validated in one place.
@@ -102,6 +103,11 @@ export interface Config {
   readonly shutdownDelayMs: number;
   /** `METRICS`: count and serve Prometheus metrics at `/metrics`. */
   readonly metrics: boolean;
+  /**
+   * `METRICS_PORT`: serve `/metrics` on a listener of its own on this port (0 picks a free one),
+   * and not on `port`, so the scrape can stay inside the cluster; undefined keeps it on `port`.
+   */
+  readonly metricsPort: number | undefined;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -197,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
       max: 600_000,
     }),
     metrics: readSwitch(env, 'METRICS', true),
+    metricsPort: readOptionalInteger(env, 'METRICS_PORT', { min: 0, max: 65535 }),
   });
 }
 
@@ -245,13 +252,23 @@ function readInteger(
   return Number(raw);
 }
 
+function readOptionalInteger(
+  env: Env,
+  name: string,
+  range: { min: number; max: number },
+): number | undefined {
+  return present(env, name) === undefined
+    ? undefined
+    : readInteger(env, name, { ...range, default: range.min });
+}
+
 /** `raw`, the value of `name`, as an http(s) URL; a {@link ConfigError} otherwise. */
 export function readHttpUrl(name: string, raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `is not a valid URL: "${raw}"`);
+    throw new ConfigError(name, `is not a valid URL: "${redactUrl(raw)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
@@ -320,7 +337,7 @@ function readCorsOrigins(env: Env): CorsOrigins {
     if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
       throw new ConfigError(
         'CORS_ORIGINS',
-        `must be "*" or comma-separated origins such as https://studio.apollographql.com, got "${origin}"`,
+        `must be "*" or comma-separated origins such as https://studio.apollographql.com, got "${redactUrl(origin)}"`,
       );
     }
   }

@@ -9,7 +9,8 @@ import type { Emulator } from './emulator';
 import { createLogger } from './logger';
 import { createServer } from './http/server';
 import { upstreamBudgetMs } from './synctera/retry-policy';
-import { readTracingConfig } from './telemetry/tracing-config';
+import { readTracingConfig, TRACES_SHUTDOWN_FLUSH_MS } from './telemetry/tracing-config';
+import { redactUrl } from './utils/redact-url';
 
 const EMULATOR_BANNER = `
 ================================================================================
@@ -18,6 +19,9 @@ const EMULATOR_BANNER = `
   Set SYNCTERA_BASE_URL (e.g. https://api-sandbox.synctera.com/v0) for the real API.
 ================================================================================
 `;
+
+/** After the grace and the trace flush, what closing the rest may take before the hard exit. */
+const SHUTDOWN_EXIT_MARGIN_MS = 1_000;
 
 async function main(): Promise<void> {
   let config;
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
   const tracing =
     tracingConfig && (await import('./telemetry/tracing.js')).startTracing(tracingConfig);
   const logger = createLogger(config.logLevel, undefined, tracing?.logFields);
+  tracing?.reportTo(logger);
 
   let emulator: Emulator | undefined;
   if (config.upstream.baseUrl === undefined) {
@@ -49,9 +54,13 @@ async function main(): Promise<void> {
   logger.info(
     {
       url,
-      upstream: config.upstream.baseUrl ?? `emulator at ${emulator?.url}`,
+      upstream:
+        config.upstream.baseUrl === undefined
+          ? `emulator at ${emulator?.url}`
+          : redactUrl(config.upstream.baseUrl),
       upstreamBudgetMs: budgetMs,
-      tracing: tracingConfig === undefined ? 'off' : tracingConfig.tracesUrl,
+      metrics: config.metrics ? (server.metricsUrl() ?? 'on the GraphQL port') : 'off',
+      tracing: tracingConfig === undefined ? 'off' : redactUrl(tracingConfig.tracesUrl),
     },
     config.production
       ? `Subgraph ready at ${url}`
@@ -79,19 +88,41 @@ async function main(): Promise<void> {
     await sleep(delayMs);
     const graceMs = config.shutdownGraceMs;
     logger.info({ signal, graceMs }, 'shutting down: refusing new connections, finishing requests');
-    // The bound: requests still running after the grace period are dropped (exit code 1).
+    // The spans of the last requests get their own time after the grace, whatever the collector
+    // does; the hard deadline is both, plus a moment to close what is left.
+    const flushMs = tracing === undefined ? 0 : TRACES_SHUTDOWN_FLUSH_MS;
+    const flushDeadline = Date.now() + graceMs + flushMs;
+    let requestsDone = false;
+    let exitCode = 0;
     setTimeout(() => {
+      if (requestsDone) return;
       logger.error({ graceMs }, 'shutdown grace period over: exiting with requests in flight');
-      process.exit(1);
+      exitCode = 1;
+      // Without tracing nothing is left to save; with it, what did finish is still exported.
+      if (tracing === undefined) process.exit(1);
     }, graceMs).unref();
+    setTimeout(
+      () => {
+        logger.error({ graceMs, flushMs }, 'shutdown did not end in time: exiting');
+        process.exit(1);
+      },
+      graceMs + flushMs + SHUTDOWN_EXIT_MARGIN_MS,
+    ).unref();
     await server.close();
+    requestsDone = true;
     await emulator?.close();
-    await tracing?.shutdown();
+    await tracing?.shutdown(Math.min(flushMs, flushDeadline - Date.now()));
     logger.info('shut down');
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  const stopOn = (signal: string) => {
+    stop(signal).catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stopOn('SIGTERM'));
+  process.on('SIGINT', () => stopOn('SIGINT'));
 }
 
 main().catch((error: unknown) => {

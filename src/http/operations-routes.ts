@@ -5,7 +5,7 @@ import { HttpError } from './refusals';
 /** Where the probes and the Prometheus metrics are served. */
 const HEALTH_PATH = '/health';
 const READY_PATH = '/ready';
-const METRICS_PATH = '/metrics';
+export const METRICS_PATH = '/metrics';
 
 /** Methods of the probes and the metrics. */
 export const PROBE_METHODS = ['GET', 'HEAD'];
@@ -40,6 +40,12 @@ export function registerOperationsRoutes(
     },
   });
   if (metrics === undefined) return [HEALTH_PATH, READY_PATH];
+  registerMetricsRoute(fastify, metrics);
+  return [HEALTH_PATH, READY_PATH, METRICS_PATH];
+}
+
+/** `GET /metrics`: the Prometheus text, on the main listener or on `METRICS_PORT`'s. */
+export function registerMetricsRoute(fastify: FastifyInstance, metrics: Metrics): void {
   fastify.route({
     method: PROBE_METHODS,
     url: METRICS_PATH,
@@ -53,5 +59,4 @@ export function registerOperationsRoutes(
       return reply.type(METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(text);
     },
   });
-  return [HEALTH_PATH, READY_PATH, METRICS_PATH];
 }

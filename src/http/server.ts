@@ -22,6 +22,7 @@ import { Metrics } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import type { Tracing } from '../telemetry/tracing';
 import { registerCors } from './cors';
+import { createMetricsServer } from './metrics-server';
 import { GRAPHQL_METHODS, GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
 import { PROBE_METHODS, registerOperationsRoutes } from './operations-routes';
 import {
@@ -118,8 +119,13 @@ export interface SubgraphServer {
   readonly fastify: FastifyInstance;
   readonly httpServer: Server;
   readonly upstream: Upstream;
-  /** Listens on `port` (default `config.port`); resolves with the GraphQL endpoint's URL. */
+  /**
+   * Listens on `port` (default `config.port`), and with `METRICS_PORT` on that port too (same
+   * host); resolves with the GraphQL endpoint's URL.
+   */
   listen(port?: number, host?: string): Promise<string>;
+  /** The URL of `/metrics` on `METRICS_PORT`'s listener, once listening; undefined without one. */
+  metricsUrl(): string | undefined;
   /**
    * The first step of a shutdown: `/ready` answers 503 and answers ask clients to close their
    * connection, so routers move to other replicas; everything is still served until `close()`.
@@ -217,7 +223,13 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
   registerBodyParsers(fastify);
   await registerCors(fastify, config.corsOrigins, GRAPHQL_PATH);
   const allowedMethods = new Map<string, readonly string[]>([[GRAPHQL_PATH, GRAPHQL_METHODS]]);
-  for (const path of registerOperationsRoutes(fastify, readiness, telemetry.metrics)) {
+  // With METRICS_PORT, /metrics is served by a listener of its own, and only there.
+  const metricsServer =
+    telemetry.metrics !== undefined && config.metricsPort !== undefined
+      ? createMetricsServer(telemetry.metrics, logger)
+      : undefined;
+  const mainMetrics = metricsServer === undefined ? telemetry.metrics : undefined;
+  for (const path of registerOperationsRoutes(fastify, readiness, mainMetrics)) {
     allowedMethods.set(path, PROBE_METHODS);
   }
   registerGraphQLRoute(fastify, { apollo, context, telemetry, maxBodyBytes });
@@ -262,10 +274,14 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
           resolve();
         });
       });
+      if (metricsServer !== undefined && config.metricsPort !== undefined) {
+        await metricsServer.listen(config.metricsPort, host);
+      }
       const address = httpServer.address() as AddressInfo;
       const shownHost = host ?? 'localhost';
       return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
     },
+    metricsUrl: () => metricsServer?.url(),
     drain() {
       readiness.draining = true;
     },
@@ -273,6 +289,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
       await apollo.stop();
       await fastify.close();
       await upstream.close();
+      await metricsServer?.close();
     },
   };
 }

@@ -26,14 +26,38 @@ export class BoundedLabel {
 /** Label value of a request whose body names no operation. */
 export const ANONYMOUS_OPERATION = 'anonymous';
 
-/** A GraphQL name of at most 64 characters. */
-const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
-
-/** The `operation_name` label: bounded GraphQL names, `anonymous` without one. */
-export function operationNameLabel(maxNames: number): (operationName: unknown) => string {
-  const names = new BoundedLabel(OPERATION_NAME, maxNames);
+/**
+ * The `operation_name` label: one of `known` (the committed operations' names), `anonymous`
+ * without a name, `other` for any other. A fixed set: no flood of names a caller makes up can
+ * push a real operation into `other`. A router names its subgraph operation after the client's,
+ * `<name>__<subgraph>__<n>` (Apollo Router, Apollo Gateway): that counts as `<name>`.
+ */
+export function operationNameLabel(known: ReadonlySet<string>): (operationName: unknown) => string {
+  const names = [...known];
   return (operationName) => {
     if (operationName === undefined || operationName === null) return ANONYMOUS_OPERATION;
-    return typeof operationName === 'string' ? names.of(operationName) : OTHER_LABEL_VALUE;
+    if (typeof operationName !== 'string') return OTHER_LABEL_VALUE;
+    if (known.has(operationName)) return operationName;
+    const planned = names.find(
+      (name) =>
+        operationName.startsWith(`${name}__`) &&
+        ROUTER_SUFFIX.test(operationName.slice(name.length)),
+    );
+    return planned ?? OTHER_LABEL_VALUE;
   };
+}
+
+/** What a router appends to the client's operation name: `__<subgraph>__<n>`. */
+const ROUTER_SUFFIX = /^__[_0-9A-Za-z-]{1,100}__\d{1,5}$/;
+
+/** Upstream statuses kept as they are: those the contract and the retries tell apart. */
+const KNOWN_STATUSES = new Set([200, 201, 400, 401, 403, 404, 409, 422, 429, 500, 502, 503, 504]);
+
+/** The `status` label of an upstream answer: a known status, else its class (`4xx`), else `other`. */
+export function upstreamStatusLabel(status: number): string {
+  if (KNOWN_STATUSES.has(status)) return String(status);
+  if (Number.isInteger(status) && status >= 100 && status <= 599) {
+    return `${Math.floor(status / 100)}xx`;
+  }
+  return OTHER_LABEL_VALUE;
 }

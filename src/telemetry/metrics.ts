@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BoundedLabel, operationNameLabel } from './bounded-label';
+import { BoundedLabel, operationNameLabel, upstreamStatusLabel } from './bounded-label';
+import { readOperationNames } from './operation-names';
 
 /** The content type of `GET /metrics` (Prometheus text format 0.0.4). */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -12,8 +13,6 @@ export const UPSTREAM_DURATION_BUCKETS = [
   0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.4, 0.6, 1, 1.5, 2.5, 4, 6, 10, 15,
 ];
 
-/** Distinct operation names kept as label values; the rest are `other`. */
-const MAX_OPERATION_NAMES = 50;
 /** Error codes are this server's own, but a bound costs nothing and keeps it so. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const MAX_ERROR_CODES = 40;
@@ -91,7 +90,7 @@ export class Metrics {
   private readonly requests = new TallyCounter(
     this.registry,
     'graphql_requests_total',
-    'GraphQL requests received on /graphql, by operation name (bounded: unknown names are "other", none is "anonymous").',
+    'GraphQL requests received on /graphql, by operation name (the committed operations of schema/operations; any other name is "other", none is "anonymous").',
     'operation_name',
   );
   private readonly errors = new TallyCounter(
@@ -104,7 +103,7 @@ export class Metrics {
   private readonly attempts = new TallyCounter(
     this.registry,
     'upstream_attempts_total',
-    'Attempts of the Synctera call, by HTTP status or, without an answer, by failure (timeout, network_error, abandoned).',
+    'Attempts of the Synctera call, by HTTP status (a known one, else its class such as 4xx, else other) or, without an answer, by failure (timeout, network_error, abandoned).',
     'status',
   );
   private readonly attemptDuration = new Histogram({
@@ -127,8 +126,13 @@ export class Metrics {
     'document_verification_sessions_created_total',
     'Document verification sessions returned by Synctera (a replay with the same idempotency key counts again).',
   );
-  private readonly operationName = operationNameLabel(MAX_OPERATION_NAMES);
+  private readonly operationName: (operationName: unknown) => string;
   private readonly errorCode = new BoundedLabel(ERROR_CODE, MAX_ERROR_CODES);
+
+  /** `operationNames`: the names the operation label keeps (default: schema/operations'). */
+  constructor(operationNames: ReadonlySet<string> = readOperationNames()) {
+    this.operationName = operationNameLabel(operationNames);
+  }
 
   requestStarted(): void {
     this.inFlight.now++;
@@ -145,8 +149,8 @@ export class Metrics {
   }
 
   attempt(end: AttemptEnd, seconds: number): void {
-    this.attempts.inc('status' in end ? String(end.status) : end.failure);
-    const result = 'status' in end ? `${Math.floor(end.status / 100)}xx` : end.failure;
+    this.attempts.inc('status' in end ? upstreamStatusLabel(end.status) : end.failure);
+    const result = 'status' in end ? statusClass(end.status) : end.failure;
     let duration = this.durations.get(result);
     if (duration === undefined) {
       duration = this.attemptDuration.labels(result);
@@ -167,4 +171,10 @@ export class Metrics {
   render(): Promise<string> {
     return Registry.merge([processMetrics(), this.registry]).metrics();
   }
+}
+
+/** An answer's class for the duration histogram: `2xx` … `5xx`, or `other`. */
+function statusClass(status: number): string {
+  const label = upstreamStatusLabel(status);
+  return label === 'other' || label.endsWith('xx') ? label : `${label[0]}xx`;
 }

@@ -14,7 +14,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { isJsonObject } from '../utils/json';
 import type { Metrics } from './metrics';
 import type { Tracing } from './tracing';
-import { UpstreamTelemetry } from './upstream-telemetry';
+import { callerTraceHeaders, UpstreamTelemetry } from './upstream-telemetry';
 
 /** One `/graphql` request, observed from its arrival until its connection is done with it. */
 export interface GraphQLRequestObservation {
@@ -66,7 +66,9 @@ export class Telemetry {
     metrics?.requestStarted();
     const observation = new RequestObservation(metrics);
     if (tracing !== undefined) {
-      const parent = tracing.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+      // Continued only as far as it would be forwarded: a tracestate is valid whole or dropped.
+      const caller = callerTraceHeaders(req.headers) ?? {};
+      const parent = tracing.propagator.extract(ROOT_CONTEXT, caller, defaultTextMapGetter);
       const span = tracing.tracer.startSpan(
         UNKNOWN_OPERATION_SPAN,
         { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET' } },

@@ -7,6 +7,13 @@ export const DEFAULT_SERVICE_NAME = 'document-verification-subgraph';
 const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 const TRACES_PATH = 'v1/traces';
 
+/**
+ * How long the spans still buffered at shutdown may take to export. The process's hard deadline
+ * is the shutdown grace plus this: a request that ends near the grace keeps its spans, and a
+ * collector that is down or does not answer delays the exit by at most this much.
+ */
+export const TRACES_SHUTDOWN_FLUSH_MS = 5_000;
+
 /** How traces are exported, when they are. */
 export interface TracingConfig {
   readonly serviceName: string;
@@ -49,9 +56,17 @@ export function readTracingConfig(env: Env): TracingConfig | undefined {
     tracesUrl:
       tracesEndpoint !== undefined
         ? readHttpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint).href
-        : // The general endpoint is a base: the signal's path is appended (specification).
-          `${readHttpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT).href.replace(/\/*$/, '/')}${TRACES_PATH}`,
+        : tracesUrlOf(
+            readHttpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint ?? DEFAULT_OTLP_ENDPOINT),
+          ),
   });
+}
+
+/** The general endpoint is a base: the signal's path is appended to its path (specification). */
+function tracesUrlOf(base: URL): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/*$/, '/')}${TRACES_PATH}`;
+  return url.href;
 }
 
 function readProtocol(env: Env, name: string): void {

@@ -8,29 +8,59 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
+import { parseTraceParent, TraceState } from '@opentelemetry/core';
 import { headerText } from '../utils/headers';
 import type { AttemptEnd, Metrics } from './metrics';
 
 /** W3C Trace Context headers, as forwarded or injected upstream. */
 export type TraceHeaders = Readonly<Record<string, string>>;
 
-/** version-traceid-parentid-flags, lower-case hex (W3C Trace Context); later versions may append. */
-const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}(-[^\s]*)?$/;
-/** The longest `tracestate` a hop must propagate (W3C Trace Context). */
+/** The `traceparent` version this process knows; a later one is forwarded as this one. */
+const TRACEPARENT_VERSION = '00';
+/** Most list members a `tracestate` may have (W3C Trace Context). */
+const MAX_TRACESTATE_MEMBERS = 32;
+/** Longest `tracestate` a hop must propagate; a longer one is dropped, not cut (W3C Trace Context). */
 const MAX_TRACESTATE_LENGTH = 512;
 
 /**
- * The caller's `traceparent` and `tracestate`, to forward unchanged upstream while this process
- * does not trace (W3C Trace Context asks this of a hop that does not take part). Undefined when
- * there is no well-formed `traceparent`: a `tracestate` means nothing without one.
+ * The caller's `traceparent` and `tracestate` as W3C Trace Context accepts them, to forward
+ * upstream while this process does not trace (what the specification asks of a hop that does not
+ * take part), and to continue when it does. Undefined without a valid `traceparent`: version
+ * `ff`, an all-zero trace or parent id, upper-case hex, or data after version 00's four fields
+ * make it invalid, and a `tracestate` means nothing without it. A later version's first four
+ * fields are kept and sent as version 00, as the specification asks. A `tracestate` that is not
+ * valid as a whole (a bad key or value, a repeated key, more than 32 members or 512 characters)
+ * is dropped, never partly forwarded.
  */
 export function callerTraceHeaders(headers: IncomingHttpHeaders): TraceHeaders | undefined {
   const { traceparent } = headers;
-  if (typeof traceparent !== 'string' || !TRACEPARENT.test(traceparent)) return undefined;
-  const tracestate = headerText(headers.tracestate);
-  return tracestate === undefined || tracestate.length > MAX_TRACESTATE_LENGTH
-    ? { traceparent }
-    : { traceparent, tracestate };
+  if (typeof traceparent !== 'string') return undefined;
+  // OpenTelemetry's parser checks the version, the ids and the fields after them.
+  const parsed = parseTraceParent(traceparent);
+  if (parsed === null) return undefined;
+  const flags = parsed.traceFlags.toString(16).padStart(2, '0');
+  const forwarded = `${TRACEPARENT_VERSION}-${parsed.traceId}-${parsed.spanId}-${flags}`;
+  const tracestate = validTraceState(headerText(headers.tracestate));
+  return tracestate === undefined
+    ? { traceparent: forwarded }
+    : { traceparent: forwarded, tracestate };
+}
+
+/**
+ * `raw` without blanks and empty list members, when every member is valid. OpenTelemetry's
+ * TraceState skips the members it cannot take (bad ones, repeated keys, past the limits): the
+ * header is valid exactly when it skips none.
+ */
+function validTraceState(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const members = raw
+    .split(',')
+    .map((member) => member.trim())
+    .filter((member) => member !== '');
+  if (members.length === 0 || members.length > MAX_TRACESTATE_MEMBERS) return undefined;
+  const normalized = members.join(',');
+  if (normalized.length > MAX_TRACESTATE_LENGTH) return undefined;
+  return new TraceState(normalized).serialize() === normalized ? normalized : undefined;
 }
 
 /** Why an attempt got no answer, as a label value; duck-typed like the client's own description. */

@@ -5,7 +5,8 @@ import { print } from 'graphql';
 import { CreateSessionDocument } from '../generated/graphql';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { exitCode, startScript, waitForOutput } from '../helpers/process';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { exitCode, freePort, startScript, waitForOutput } from '../helpers/process';
 import { AUTH, PERSON_ID, postGraphQL, type Stack, startStack, TEST_TOKEN } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { startEmulator } from '../../src/emulator';
@@ -34,12 +35,14 @@ const flatten = (attributes: OtlpKeyValue[] = []) =>
 async function startReceiver() {
   const bodies: string[] = [];
   const paths: string[] = [];
+  const authorizations: Array<string | undefined> = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      authorizations.push(req.headers.authorization);
       bodies.push(body);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -51,6 +54,7 @@ async function startReceiver() {
     url: `http://127.0.0.1:${port}/v1/traces`,
     paths,
     bodies,
+    authorizations,
     resources: () =>
       bodies.flatMap((body) =>
         (
@@ -121,6 +125,7 @@ async function startTracedProcess(receiverUrl: string, env: Record<string, strin
   return {
     url: url as string,
     emulator,
+    output: started.output,
     /** The log lines `msg` that `keep` keeps, once there are `count` (lines are written in batches). */
     async entries(msg: string, count: number, keep: (entry: Record<string, unknown>) => boolean) {
       await until(() => entries(msg).filter(keep).length >= count, {
@@ -243,6 +248,210 @@ describe('tracing on (the process, OTLP over HTTP to a receiver of our own)', ()
       { name: 'graphql.error', attributes: { 'graphql.error.code': 'NOT_FOUND' } },
     ]);
     expect(receiver.bodies.join('\n')).not.toContain('no such person');
+  });
+});
+
+describe('tracing towards an endpoint with credentials in its URL', () => {
+  it('exports there, and never prints the userinfo or the query', async () => {
+    const receiver = await startReceiver();
+    const authorizations: Array<string | undefined> = [];
+    const secret = 's3cr3t-otlp';
+    const base = new URL(receiver.url.replace(/\/v1\/traces$/, ''));
+    base.username = 'collector-user';
+    base.password = secret;
+    base.search = `?token=${secret}-q`;
+    const traced = await startTracedProcess(receiver.url, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: base.href,
+    });
+    try {
+      const traceId = randomBytes(16).toString('hex');
+      const headers = { ...CALLER_HEADERS, traceparent: `00-${traceId}-${CALLER_SPAN}-01` };
+      const { body } = await postGraphQL(traced.url, { query: MUTATION, variables }, headers);
+      expect(body.errors).toBeUndefined();
+      await until(() => receiver.spans().some((s) => s.traceId === traceId), { timeoutMs: 10_000 });
+      expect(receiver.paths[0]).toBe(`POST /v1/traces?token=${secret}-q application/json`);
+      authorizations.push(...receiver.authorizations);
+    } finally {
+      await traced.close();
+      await receiver.close();
+    }
+    expect(authorizations[0]).toBe(
+      `Basic ${Buffer.from(`collector-user:${secret}`).toString('base64')}`,
+    );
+    const startLine = traced
+      .output()
+      .split('\n')
+      .find((line) => line.includes('Subgraph ready'));
+    expect(JSON.parse(startLine ?? '{}').tracing).toBe(
+      `http://***@127.0.0.1:${base.port}/v1/traces?***`,
+    );
+    expect(traced.output()).not.toContain(secret);
+    expect(traced.output()).not.toContain('collector-user');
+  });
+});
+
+/** A collector that accepts connections and never answers. */
+async function startSilentCollector() {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The process's JSON log lines. */
+const logLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('SIGTERM with the trace collector down', () => {
+  const GRACE_MS = 1_000;
+  /** The exporter's own bound at shutdown, and what the process and the machine may add. */
+  const FLUSH_BOUND_MS = 5_000;
+  const SLACK_MS = 2_000;
+  const secret = 's3cr3t-collector';
+
+  it.each([
+    [
+      'a closed port',
+      async () => ({ url: `http://127.0.0.1:${await freePort()}`, close: async () => {} }),
+    ],
+    ['a collector that never answers', startSilentCollector],
+  ])(
+    'exits 0 with "shut down" once requests are done, the export failure logged: %s',
+    async (_label, startCollector) => {
+      const collector = await startCollector();
+      const endpoint = new URL(collector.url);
+      endpoint.username = 'user';
+      endpoint.password = secret;
+      const emulator = await startEmulator();
+      const started = startScript(MAIN, {
+        PORT: '0',
+        SYNCTERA_BASE_URL: emulator.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint.href,
+        SHUTDOWN_DELAY_MS: '0',
+        SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      });
+      try {
+        const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
+        const { body } = await postGraphQL(url as string, { query: MUTATION, variables });
+        expect(body.errors).toBeUndefined();
+        const signalled = Date.now();
+        started.child.kill('SIGTERM');
+        expect(await exitCode(started)).toBe(0);
+        expect(Date.now() - signalled).toBeLessThan(GRACE_MS + FLUSH_BOUND_MS + SLACK_MS);
+        const lines = logLines(started.output());
+        expect(lines.map((line) => line.msg)).toContain('shut down');
+        const warnings = lines.filter(
+          (line) => line.level === 40 && /^trace export/.test(String(line.msg)),
+        );
+        expect(warnings).toEqual([
+          expect.objectContaining({
+            msg: 'trace export at shutdown failed: the last spans are lost',
+            tracesUrl: `http://***@${endpoint.host}/v1/traces`,
+          }),
+        ]);
+        expect(started.output()).not.toContain(secret);
+        expect(started.output()).not.toMatch(/unhandled|UnhandledPromiseRejection/i);
+      } finally {
+        started.child.kill('SIGKILL');
+        await emulator.close();
+        await collector.close();
+      }
+    },
+  );
+
+  it('logs once, without the credentials, that exporting fails while serving', async () => {
+    const endpoint = new URL(`http://127.0.0.1:${await freePort()}/?token=${secret}`);
+    const emulator = await startEmulator();
+    const started = startScript(MAIN, {
+      PORT: '0',
+      SYNCTERA_BASE_URL: emulator.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint.href,
+      OTEL_BSP_SCHEDULE_DELAY: '20',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '200',
+      SHUTDOWN_DELAY_MS: '0',
+    });
+    try {
+      const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
+      for (let i = 0; i < 3; i++) {
+        await postGraphQL(url as string, { query: MUTATION, variables });
+        await waitForOutput(started, /trace export failed/);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      const failures = logLines(started.output()).filter((line) =>
+        String(line.msg).startsWith('trace export failed'),
+      );
+      expect(failures).toEqual([
+        expect.objectContaining({
+          level: 40,
+          tracesUrl: `http://${endpoint.host}/v1/traces?***`,
+          reason: expect.any(String),
+        }),
+      ]);
+      started.child.kill('SIGTERM');
+      expect(await exitCode(started)).toBe(0);
+      expect(started.output()).not.toContain(secret);
+    } finally {
+      started.child.kill('SIGKILL');
+      await emulator.close();
+    }
+  });
+
+  it('lets a request that ends near the grace export its spans, then exits 0', async () => {
+    // The collector answers slowly: the spans of a request that ends just before the grace is
+    // over are exported after it.
+    const exported: string[] = [];
+    const slow = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+          exported.push(body);
+        }, GRACE_MS);
+      });
+    });
+    slow.listen(0, '127.0.0.1');
+    await once(slow, 'listening');
+    const emulator = await startEmulator();
+    emulator.injectFault({ kind: 'delay', ms: GRACE_MS - 300 });
+    const started = startScript(MAIN, {
+      PORT: '0',
+      SYNCTERA_BASE_URL: emulator.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
+      SHUTDOWN_DELAY_MS: '0',
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    });
+    try {
+      const [, url] = await waitForOutput(started, /Subgraph ready at (http:\/\/\S+\/graphql)/);
+      const pending = postGraphQL(url as string, { query: MUTATION, variables });
+      await until(() => emulator.requests.length === 1);
+      started.child.kill('SIGTERM');
+      expect((await pending).body.errors).toBeUndefined();
+      expect(await exitCode(started)).toBe(0);
+      expect(exported.join('\n')).toContain('"name":"mutation CreateSession"');
+      expect(logLines(started.output()).map((line) => line.msg)).toContain('shut down');
+      expect(started.output()).not.toContain('grace period over');
+    } finally {
+      started.child.kill('SIGKILL');
+      await emulator.close();
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 });
 

@@ -1,5 +1,15 @@
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { CreateSessionDocument } from '../generated/graphql';
-import { AUTH, BUSINESS_ID, PERSON_ID, useStack, TEST_TOKEN } from '../helpers/stack';
+import {
+  AUTH,
+  BUSINESS_ID,
+  PERSON_ID,
+  type Stack,
+  startStack,
+  useStack,
+  TEST_TOKEN,
+} from '../helpers/stack';
+import { startTracing, type Tracing } from '../../src/telemetry/tracing';
 
 const INPUT = { input: { customer: { personId: PERSON_ID } } };
 
@@ -165,5 +175,139 @@ describe('with SYNCTERA_API_KEY', () => {
   it('needs no client Authorization', async () => {
     const { body } = await stack().execute(CreateSessionDocument, INPUT, {});
     expect(body.errors).toBeUndefined();
+  });
+});
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT_ID = '00f067aa0ba902b7';
+const TRACEPARENT = `00-${TRACE_ID}-${PARENT_ID}-01`;
+const TRACESTATE = 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE';
+/** 32 list members of 15 characters: 511 characters in all, within the 512 allowed. */
+const FULL_TRACESTATE = Array.from(
+  { length: 32 },
+  (_, i) => `k${String(i).padStart(2, '0')}=v1234567890`,
+).join(',');
+
+describe('W3C trace context sent upstream, tracing off', () => {
+  const stack = useStack();
+
+  /** The trace headers the upstream received for one request sent with `headers`. */
+  async function forwarded(headers: Record<string, string>) {
+    const { body } = await stack().execute(CreateSessionDocument, INPUT, { ...AUTH, ...headers });
+    expect(body.errors).toBeUndefined();
+    const sent = stack().emulator.requests.at(-1)?.headers ?? {};
+    return { traceparent: sent.traceparent, tracestate: sent.tracestate };
+  }
+
+  it.each([
+    ['a version 00 traceparent', TRACEPARENT, TRACEPARENT],
+    ['a sampled-off flag', `00-${TRACE_ID}-${PARENT_ID}-00`, `00-${TRACE_ID}-${PARENT_ID}-00`],
+    [
+      'a higher version with more fields, as version 00',
+      `cc-${TRACE_ID}-${PARENT_ID}-01-what-the-future-holds`,
+      `00-${TRACE_ID}-${PARENT_ID}-01`,
+    ],
+    [
+      'a higher version alone, as version 00',
+      `01-${TRACE_ID}-${PARENT_ID}-09`,
+      `00-${TRACE_ID}-${PARENT_ID}-09`,
+    ],
+  ])('forwards %s', async (_label, traceparent, sent) => {
+    expect(await forwarded({ traceparent, tracestate: TRACESTATE })).toEqual({
+      traceparent: sent,
+      tracestate: TRACESTATE,
+    });
+  });
+
+  it.each([
+    ['version ff', `ff-${TRACE_ID}-${PARENT_ID}-01`],
+    ['an all-zero trace id', `00-${'0'.repeat(32)}-${PARENT_ID}-01`],
+    ['an all-zero parent id', `00-${TRACE_ID}-${'0'.repeat(16)}-01`],
+    ['version 00 with trailing data', `${TRACEPARENT}-extra`],
+    ['version 00 with a trailing dash', `${TRACEPARENT}-`],
+    ['a higher version without the dash before its extra data', `01-${TRACE_ID}-${PARENT_ID}-01x`],
+    ['upper-case hex', `00-${TRACE_ID.toUpperCase()}-${PARENT_ID}-01`],
+    ['a short trace id', `00-${TRACE_ID.slice(1)}-${PARENT_ID}-01`],
+    ['a one-digit version', `0-${TRACE_ID}-${PARENT_ID}-01`],
+    ['two traceparents in one', `${TRACEPARENT}, ${TRACEPARENT}`],
+  ])('drops a traceparent with %s, and its tracestate', async (_label, traceparent) => {
+    expect(await forwarded({ traceparent, tracestate: TRACESTATE })).toEqual({
+      traceparent: undefined,
+      tracestate: undefined,
+    });
+  });
+
+  it.each([
+    ['32 list members in 511 characters', FULL_TRACESTATE, FULL_TRACESTATE],
+    ['a multi-tenant key', 'tenant1@vendor=v,rojo=1', 'tenant1@vendor=v,rojo=1'],
+    ['a value with spaces inside', 'rojo=a b c', 'rojo=a b c'],
+    ['blanks and empty list members, without them', ' rojo=1 ,, congo=2 ', 'rojo=1,congo=2'],
+  ])('forwards a tracestate of %s', async (_label, tracestate, sent) => {
+    expect(await forwarded({ traceparent: TRACEPARENT, tracestate })).toEqual({
+      traceparent: TRACEPARENT,
+      tracestate: sent,
+    });
+  });
+
+  it.each([
+    ['33 list members', Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(',')],
+    [
+      'more than 512 characters',
+      `rojo=${'a'.repeat(250)},congo=${'b'.repeat(250)},x=${'c'.repeat(10)}`,
+    ],
+    ['an upper-case key', 'Rojo=1'],
+    ['a key starting with a digit', '1rojo=1'],
+    ['a member without "="', 'rojo'],
+    ['a value with "="', 'rojo=a=b'],
+    ['a tab inside a value', 'rojo=a\tb'],
+    ['a value of non-ASCII', 'rojo=é'],
+    ['an empty value', 'rojo='],
+    ['a repeated key', 'rojo=1,congo=2,rojo=3'],
+    ['a 257-character key', `${'k'.repeat(257)}=1`],
+  ])('drops a tracestate with %s, keeping the traceparent', async (_label, tracestate) => {
+    expect(await forwarded({ traceparent: TRACEPARENT, tracestate })).toEqual({
+      traceparent: TRACEPARENT,
+      tracestate: undefined,
+    });
+  });
+});
+
+describe('W3C trace context sent upstream, tracing on', () => {
+  let tracing: Tracing;
+  let stack: Stack;
+  beforeAll(async () => {
+    tracing = startTracing(
+      { serviceName: 'headers-test', tracesUrl: 'http://127.0.0.1:9/v1/traces' },
+      new InMemorySpanExporter(),
+    );
+    stack = await startStack({}, { tracing });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await tracing?.shutdown();
+  });
+
+  it('continues a valid caller trace, and drops a tracestate that is not valid as a whole', async () => {
+    await stack.execute(CreateSessionDocument, INPUT, {
+      ...AUTH,
+      traceparent: TRACEPARENT,
+      tracestate: 'rojo=1,Congo=2',
+    });
+    const sent = stack.emulator.requests.at(-1)?.headers ?? {};
+    expect(sent.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[\\da-f]{16}-01$`));
+    expect(sent.traceparent).not.toContain(PARENT_ID);
+    expect(sent.tracestate).toBeUndefined();
+  });
+
+  it('starts a new trace for a traceparent with trailing data on version 00', async () => {
+    await stack.execute(CreateSessionDocument, INPUT, {
+      ...AUTH,
+      traceparent: `${TRACEPARENT}-extra`,
+      tracestate: TRACESTATE,
+    });
+    const sent = stack.emulator.requests.at(-1)?.headers ?? {};
+    expect(sent.traceparent).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+    expect(sent.traceparent).not.toContain(TRACE_ID);
+    expect(sent.tracestate).toBeUndefined();
   });
 });

@@ -1,10 +1,19 @@
-import { print } from 'graphql';
-import { CreateSessionDocument } from '../generated/graphql';
-import { AUTH, PERSON_ID, postGraphQL, useStack } from '../helpers/stack';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AUTH, PERSON_ID, postGraphQL, startStack, useStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 
-const MUTATION = print(CreateSessionDocument);
-const input = { customer: { personId: PERSON_ID } };
+/** A committed operation of schema/operations: its name is one the label keeps. */
+const MUTATION = readFileSync(
+  resolve(__dirname, '../../schema/operations/create-session-for-person.graphql'),
+  'utf8',
+);
+const OPERATION = 'CreateSessionForPerson';
+const LANGUAGES_QUERY = readFileSync(
+  resolve(__dirname, '../../schema/operations/document-verification-languages.graphql'),
+  'utf8',
+);
+const variables = { personId: PERSON_ID };
 
 /** The value of one sample line, `name{labels} value`, or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -21,8 +30,8 @@ describe('GET /metrics', () => {
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     return response.text();
   };
-  const create = (headers: Record<string, string> = AUTH, operationName = 'CreateSession') =>
-    postGraphQL(stack().url, { query: MUTATION, variables: { input }, operationName }, headers);
+  const create = (headers: Record<string, string> = AUTH, operationName = OPERATION) =>
+    postGraphQL(stack().url, { query: MUTATION, variables, operationName }, headers);
 
   it('has the default process metrics and every metric of this subgraph, without a request', async () => {
     const text = await scrape();
@@ -62,7 +71,7 @@ describe('GET /metrics', () => {
 
     const after = await scrape();
     const delta = (series: string) => at(after, series) - at(before, series);
-    expect(delta('graphql_requests_total{operation_name="CreateSession"}')).toBe(4);
+    expect(delta(`graphql_requests_total{operation_name="${OPERATION}"}`)).toBe(4);
     expect(delta('graphql_requests_total{operation_name="anonymous"}')).toBe(2);
     expect(delta('graphql_errors_total{code="UPSTREAM_UNAVAILABLE"}')).toBe(1);
     expect(delta('graphql_errors_total{code="UNAUTHENTICATED"}')).toBe(1);
@@ -147,6 +156,40 @@ describe('GET /metrics', () => {
     const errorSeries = text.split('\n').filter((line) => line.startsWith('graphql_errors_total{'));
     expect(errorSeries.length).toBeLessThan(10);
   });
+
+  it('keeps the committed operations’ names after a flood of other names', async () => {
+    for (let i = 0; i < 60; i++) {
+      await postGraphQL(stack().url, {
+        query: `query Flood${i} { __typename }`,
+        operationName: `Flood${i}`,
+      });
+    }
+    const before = await scrape();
+    const languages = await postGraphQL(stack().url, {
+      query: LANGUAGES_QUERY,
+      operationName: 'DocumentVerificationLanguages',
+    });
+    expect(languages.body.errors).toBeUndefined();
+    const after = await scrape();
+    const series = 'graphql_requests_total{operation_name="DocumentVerificationLanguages"}';
+    expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(1);
+    expect(after).not.toContain('operation_name="Flood');
+  });
+
+  it.each([
+    [418, '4xx'],
+    [299, '2xx'],
+    [507, '5xx'],
+    [422, '422'],
+  ])('labels an upstream status %d as %j', async (status, label) => {
+    stack().emulator.injectFault({ kind: 'respond', status, body: { title: 'odd' } });
+    const before = await scrape();
+    await create();
+    const after = await scrape();
+    const series = `upstream_attempts_total{status="${label}"}`;
+    expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(1);
+    if (String(status) !== label) expect(after).not.toContain(`status="${status}"`);
+  });
 });
 
 describe('/metrics and /ready with CORS_ORIGINS set', () => {
@@ -171,6 +214,63 @@ describe('METRICS=off', () => {
   it('serves no /metrics and still serves GraphQL', async () => {
     const response = await fetch(stack().url.replace(/\/graphql$/, '/metrics'));
     expect(response.status).toBe(404);
-    expect((await stack().execute(CreateSessionDocument, { input })).body.errors).toBeUndefined();
+    const { body } = await postGraphQL(stack().url, { query: MUTATION, variables });
+    expect(body.errors).toBeUndefined();
+  });
+});
+
+describe('METRICS_PORT', () => {
+  const stack = useStack({ METRICS_PORT: '0' });
+
+  it('serves /metrics on its own port, and not on the GraphQL port', async () => {
+    const metricsUrl = stack().subgraph.metricsUrl();
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(new URL(metricsUrl ?? '').port).not.toBe(new URL(stack().url).port);
+
+    const { body } = await postGraphQL(stack().url, {
+      query: MUTATION,
+      variables,
+      operationName: OPERATION,
+    });
+    expect(body.errors).toBeUndefined();
+    const response = await fetch(metricsUrl ?? '');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await response.text()).toContain(
+      `graphql_requests_total{operation_name="${OPERATION}"}`,
+    );
+
+    const onGraphQLPort = await fetch(stack().url.replace(/\/graphql$/, '/metrics'));
+    expect(onGraphQLPort.status).toBe(404);
+    expect((await fetch(stack().url.replace(/\/graphql$/, '/health'))).status).toBe(200);
+  });
+
+  it('answers nothing but /metrics there', async () => {
+    const origin = new URL(stack().subgraph.metricsUrl() ?? '').origin;
+    for (const path of ['/graphql', '/health', '/', '/metrics/x']) {
+      expect((await fetch(`${origin}${path}`)).status).toBe(404);
+    }
+    const post = await fetch(`${origin}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+});
+
+describe('METRICS_PORT with METRICS=off', () => {
+  const stack = useStack({ METRICS_PORT: '0', METRICS: 'off' });
+
+  it('opens no metrics listener', async () => {
+    expect(stack().subgraph.metricsUrl()).toBeUndefined();
+    expect((await fetch(stack().url.replace(/\/graphql$/, '/metrics'))).status).toBe(404);
+  });
+});
+
+describe('closing a server with METRICS_PORT', () => {
+  it('closes the metrics listener too', async () => {
+    const stack = await startStack({ METRICS_PORT: '0' });
+    const metricsUrl = stack.subgraph.metricsUrl() ?? '';
+    expect((await fetch(metricsUrl)).status).toBe(200);
+    await stack.close();
+    await expect(fetch(metricsUrl)).rejects.toThrow();
   });
 });

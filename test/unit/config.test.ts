@@ -399,3 +399,29 @@ describe('operation limits, CORS and shutdown', () => {
     );
   });
 });
+
+describe('configured URLs in configuration errors', () => {
+  // Each value holds "s3cr3t" only where a credential goes: userinfo or query.
+  it.each([
+    ['SYNCTERA_BASE_URL', 'https://user:s3cr3t@api synctera.com/v0'],
+    ['SYNCTERA_BASE_URL', 'https://api.synctera.com:99999/v0?token=s3cr3t'],
+    ['SYNCTERA_BASE_URL', 'https://user:s3cr3t@api.synctera.com:port/v0'],
+    ['SYNCTERA_BASE_URL', 'ftp://user:s3cr3t@api.synctera.com/v0'],
+    ['SYNCTERA_BASE_URL', 'user:s3cr3t@api.synctera.com/v0'],
+    ['SYNCTERA_BASE_URL', 'https://user:s3/cr3t@api.synctera.com:x/v0'],
+    ['SYNCTERA_BASE_URL', 'https://user:s3?cr3t@api.synctera.com:x/v0'],
+    ['CORS_ORIGINS', 'https://user:s3cr3t@app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/?token=s3cr3t'],
+  ])('%s: %j is refused without its userinfo or query', (variable, raw) => {
+    const error = configError({ [variable]: raw });
+    expect(error.variable).toBe(variable);
+    expect(error.message).not.toMatch(/s3|cr3t/);
+    expect(error.stack ?? '').not.toMatch(/s3|cr3t/);
+  });
+
+  it('still shows the part of the value that says what is wrong', () => {
+    expect(
+      configError({ SYNCTERA_BASE_URL: 'https://user:s3cr3t@api synctera.com/v0' }).message,
+    ).toContain('api synctera.com/v0');
+  });
+});

@@ -4,7 +4,9 @@ import {
   BoundedLabel,
   OTHER_LABEL_VALUE,
   operationNameLabel,
+  upstreamStatusLabel,
 } from '../../src/telemetry/bounded-label';
+import { readOperationNames } from '../../src/telemetry/operation-names';
 import { DEFAULT_SERVICE_NAME, readTracingConfig } from '../../src/telemetry/tracing-config';
 
 function refusal(env: Record<string, string>): ConfigError {
@@ -38,6 +40,13 @@ describe('readTracingConfig (OTEL_* variables)', () => {
     expect(
       readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/base/' })?.tracesUrl,
     ).toBe('https://otel.example/base/v1/traces');
+  });
+
+  it('appends /v1/traces to the general endpoint’s path, keeping its query', () => {
+    expect(
+      readTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/base?tenant=a' })
+        ?.tracesUrl,
+    ).toBe('https://otel.example/base/v1/traces?tenant=a');
   });
 
   it('uses the traces endpoint as it is, before the general one', () => {
@@ -83,6 +92,17 @@ describe('readTracingConfig (OTEL_* variables)', () => {
     expect(refusal(env).variable).toBe(variable);
   });
 
+  it.each([
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://user:s3cr3t@collector 4318'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'http://collector:4318x/?token=s3cr3t'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://s3cr3t@collector:x/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://collector:x/v1/traces?api-key=s3cr3t#s3cr3t'],
+  ])('refuses a bad %s without its userinfo or query', (variable, raw) => {
+    const error = refusal({ [variable]: raw });
+    expect(error.variable).toBe(variable);
+    expect(error.message).not.toMatch(/s3|cr3t/);
+  });
+
   it('accepts both OTLP over HTTP protocols', () => {
     for (const protocol of ['http/protobuf', 'http/json']) {
       expect(
@@ -126,18 +146,60 @@ describe('bounded label values', () => {
     ]);
   });
 
-  it('reads operation names: GraphQL names up to 64 characters, "anonymous" without one', () => {
-    const label = operationNameLabel(3);
+  it('keeps only the known operation names, "anonymous" without one', () => {
+    const label = operationNameLabel(new Set(['CreateSessionForPerson', 'Third']));
     expect(label(undefined)).toBe(ANONYMOUS_OPERATION);
     expect(label(null)).toBe(ANONYMOUS_OPERATION);
-    expect(label('CreateSession')).toBe('CreateSession');
-    expect(label(42)).toBe(OTHER_LABEL_VALUE);
-    expect(label('a'.repeat(65))).toBe(OTHER_LABEL_VALUE);
-    expect(label('_'.repeat(64))).toBe('_'.repeat(64));
-    expect(label('x{job="evil"}')).toBe(OTHER_LABEL_VALUE);
-    expect(label('émoji')).toBe(OTHER_LABEL_VALUE);
+    expect(label('CreateSessionForPerson')).toBe('CreateSessionForPerson');
     expect(label('Third')).toBe('Third');
+    expect(label(42)).toBe(OTHER_LABEL_VALUE);
     expect(label('Fourth')).toBe(OTHER_LABEL_VALUE);
-    expect(label('CreateSession')).toBe('CreateSession');
+    expect(label('x{job="evil"}')).toBe(OTHER_LABEL_VALUE);
+    expect(label('createsessionforperson')).toBe(OTHER_LABEL_VALUE);
+    // A router's name for the subgraph's part of the client's operation.
+    expect(label('CreateSessionForPerson__document_verification__0')).toBe(
+      'CreateSessionForPerson',
+    );
+    expect(label('CreateSessionForPerson__document_verification__0x')).toBe(OTHER_LABEL_VALUE);
+    expect(label('CreateSessionForPersonX__dv__0')).toBe(OTHER_LABEL_VALUE);
+  });
+
+  it('reads the names of the committed operations (schema/operations)', () => {
+    expect([...readOperationNames()].sort()).toEqual([
+      'CreateSessionForBusiness',
+      'CreateSessionForPerson',
+      'DocumentVerificationLanguages',
+    ]);
+  });
+
+  it.each([
+    [201, '201'],
+    [200, '200'],
+    [429, '429'],
+    [504, '504'],
+    [202, '2xx'],
+    [418, '4xx'],
+    [507, '5xx'],
+    [304, '3xx'],
+    [999, 'other'],
+    [99, 'other'],
+    [600, 'other'],
+  ])('labels the upstream status %d as %j', (status, label) => {
+    expect(upstreamStatusLabel(status)).toBe(label);
+  });
+});
+
+describe('METRICS_PORT', () => {
+  it('is unset by default: /metrics stays on PORT', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+  });
+
+  it('is read like PORT', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: ' 0 ' }).metricsPort).toBe(0);
+  });
+
+  it.each(['http', '-1', '65536', '94 64'])('refuses %j', (raw) => {
+    expect(() => loadConfig({ METRICS_PORT: raw })).toThrow('METRICS_PORT: ');
   });
 });

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import type { Logger } from '../logger';
+import type { Metrics } from '../telemetry/metrics';
+import { METRICS_PATH, PROBE_METHODS, registerMetricsRoute } from './operations-routes';
+import { HttpError, methodNotAllowed, refusalOf, sendRefusal } from './refusals';
+
+/** The listener of `METRICS_PORT`: `/metrics` only, apart from the GraphQL port. */
+export interface MetricsServer {
+  /** Listens on `port` and `host`; resolves with the URL of `/metrics`. */
+  listen(port: number, host?: string): Promise<string>;
+  /** The URL of `/metrics` once listening. */
+  url(): string | undefined;
+  /** Stops listening and closes its connections (a scrape is short: nothing to wait for). */
+  close(): Promise<void>;
+}
+
+/**
+ * A Fastify instance for the scrape alone, so that `/metrics` can stay on a port the Service
+ * does not expose. It owns nothing but its socket: the metrics are the subgraph's.
+ */
+export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsServer {
+  const fastify = Fastify({
+    genReqId: () => randomUUID(),
+    forceCloseConnections: true,
+    http: { headersTimeout: 10_000, requestTimeout: 10_000 },
+  });
+  registerMetricsRoute(fastify, metrics);
+  fastify.setNotFoundHandler(async (request) => {
+    if (request.url.split('?', 1)[0] === METRICS_PATH) {
+      throw methodNotAllowed(request.method, PROBE_METHODS);
+    }
+    throw new HttpError(404, 'NOT_FOUND', `Not found: this port serves ${METRICS_PATH}.`);
+  });
+  fastify.setErrorHandler(async (error, request, reply) => {
+    const refusal = refusalOf(error, 0);
+    if (refusal.status >= 500) {
+      logger.error({ err: error, requestId: request.id }, 'metrics request failed');
+    }
+    return sendRefusal(reply, refusal, request.id);
+  });
+  let shownUrl: string | undefined;
+  return {
+    async listen(port, host) {
+      await fastify.listen({ port, host: host ?? 'localhost' });
+      const { port: bound } = fastify.server.address() as AddressInfo;
+      const shownHost = host ?? 'localhost';
+      shownUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${bound}${METRICS_PATH}`;
+      return shownUrl;
+    },
+    url: () => shownUrl,
+    close: () => fastify.close(),
+  };
+}
