@@ -153,7 +153,11 @@ export function StartVerification() {
             <option key={option.language} value={option.language}>
               {option.name}
             </option>
-          )) ?? <option value={language}>Loading…</option>}
+          )) ?? (
+            <option value={language}>
+              {languages.error ? 'English (United States)' : 'Loading…'}
+            </option>
+          )}
         </select>
       </label>
       {languages.error && (
