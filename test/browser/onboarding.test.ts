@@ -244,6 +244,53 @@ describe('the web example, through the gateway, in Chromium', () => {
     );
   }
 
+  browserTest('FORBIDDEN (upstream 403): ask for access', async ({ page }) => {
+    supergraph.emulator.injectFault({ kind: 'respond', status: 403 }, 1);
+    await openPage(page);
+    await fillForm(page);
+    await startButton(page).click();
+
+    const problem = await shownProblem(page);
+    expect(problem.code).toBe('FORBIDDEN');
+    expect(problem.text).toContain('Ask your administrator');
+    expect(problem.requestId).toBe(sessionRequests()[0]?.headers['x-request-id']);
+  });
+
+  browserTest('UPSTREAM_BAD_RESPONSE (a 201 without a session): call support', async ({ page }) => {
+    supergraph.emulator.injectFault(
+      { kind: 'respond', status: 201, headers: { 'content-type': 'application/json' }, body: '{}' },
+      1,
+    );
+    await openPage(page);
+    await fillForm(page);
+    await startButton(page).click();
+
+    const problem = await shownProblem(page);
+    expect(problem.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(problem.text).toContain('Contact support with the request id');
+    expect(problem.requestId).toBe(sessionRequests()[0]?.headers['x-request-id']);
+  });
+
+  browserTest(
+    'IDEMPOTENCY_CONFLICT (upstream 409): the next try is a new request',
+    async ({ page }) => {
+      supergraph.emulator.injectFault({ kind: 'respond', status: 409 }, 1);
+      await openPage(page);
+      await fillForm(page);
+      await startButton(page).click();
+
+      const problem = await shownProblem(page);
+      expect(problem.code).toBe('IDEMPOTENCY_CONFLICT');
+      expect(problem.text).toContain('send it as a new request');
+
+      await startButton(page).click();
+      await shownSession(page);
+      const [conflicted, fresh] = keysSent();
+      expect(fresh).toMatch(UUID);
+      expect(fresh).not.toBe(conflicted);
+    },
+  );
+
   browserTest('a lost upstream answer, retried: the same key, one session', async ({ page }) => {
     // Each attempt creates the session (the first) or finds it (the retries), then the
     // connection drops: the subgraph gives up with UPSTREAM_UNAVAILABLE.
