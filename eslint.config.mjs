@@ -3,7 +3,16 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.tools/', 'coverage/', 'node_modules/', 'test/generated/'] },
+  {
+    ignores: [
+      'dist/',
+      '.tools/',
+      'coverage/',
+      'node_modules/',
+      'test/generated/',
+      'examples/web/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

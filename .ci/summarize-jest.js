@@ -1,6 +1,7 @@
 // Usage: summarize-jest.js <label> <results.json> <jest exit status> [<label> <results> <status>]…
-// Prints one `<label>: passed N, failed N` line per run from Jest's JSON results, then the one
-// line CI reads, `tests: N passed, N failed[, N skipped]`, summed over the runs. Exits non-zero
+// Prints one `<label>: passed N, failed N` line per run from Jest's JSON results (each `npm test`
+// run, and the browser tier), then the one line CI reads, `tests: N passed, N failed[, N
+// skipped]`, summed over the runs. Exits non-zero
 // when any run had a failed test or suite, ran no test, had no results, or Jest itself failed.
 'use strict';
 const { readFileSync } = require('node:fs');

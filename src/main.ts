@@ -47,7 +47,13 @@ async function main(): Promise<void> {
     emulator = await startEmulator();
     console.warn(EMULATOR_BANNER);
   }
-  const server = await createServer({ config, logger, upstreamBaseUrl: emulator?.url, tracing });
+  const server = await createServer({
+    config,
+    logger,
+    upstreamBaseUrl: emulator?.url,
+    tracing,
+    emulatedUpstream: emulator !== undefined,
+  });
   const url = await server.listen();
   // A router in front must wait at least this long for this subgraph (schema/router.yaml).
   const budgetMs = upstreamBudgetMs(server.upstream.retryPolicy, server.upstream.timeoutMs);

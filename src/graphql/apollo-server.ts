@@ -77,8 +77,11 @@ export function buildApolloServer({
   plugins,
   rules,
   errors,
+  emulatedUpstream,
 }: {
   readonly production: boolean;
+  /** The upstream is the emulator (Sandbox's hint: any bearer token). */
+  readonly emulatedUpstream?: boolean;
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   readonly plugins: readonly ApolloServerPlugin<Context>[];
@@ -100,7 +103,7 @@ export function buildApolloServer({
     // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
     stopOnTerminationSignals: false,
     plugins: [
-      landingPagePlugin(production),
+      landingPagePlugin(production, { emulatedUpstream }),
       requestIdPlugin(),
       noStorePlugin(),
       ApolloServerPluginCacheControlDisabled(),

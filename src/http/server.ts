@@ -110,6 +110,8 @@ export interface ServerOptions {
   readonly schema?: GraphQLSchema;
   /** Started tracing (`startTracing`); without it, no span is made and trace context is forwarded. */
   readonly tracing?: Tracing;
+  /** The upstream is the emulator: Sandbox says any bearer token works, not a Synctera key. */
+  readonly emulatedUpstream?: boolean;
 }
 
 /** A started subgraph: Apollo Server behind Fastify on a Node HTTP server, not yet listening. */
@@ -197,6 +199,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     logger,
     rules,
     errors,
+    emulatedUpstream: options.emulatedUpstream,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,

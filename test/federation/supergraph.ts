@@ -1,7 +1,7 @@
 /**
  * `npm run supergraph`: the unified graph on one port for frontend developers. Starts the
- * upstream emulator, this subgraph, the sample customers subgraph and Apollo Gateway with
- * Sandbox; stops cleanly on SIGINT/SIGTERM.
+ * upstream emulator, this subgraph, the sample customers subgraph, Apollo Gateway with Sandbox,
+ * and the web example on its own origin (built at start); stops cleanly on SIGINT/SIGTERM.
  */
 import 'reflect-metadata';
 import { startSupergraph, type SupergraphPorts, EXAMPLE_OPERATION } from './supergraph-stack';
@@ -13,6 +13,7 @@ const PORT_VARIABLES: Record<keyof SupergraphPorts, readonly [string, number]> =
   subgraph: ['SUPERGRAPH_SUBGRAPH_PORT', 4001],
   customers: ['SUPERGRAPH_CUSTOMERS_PORT', 4002],
   emulator: ['SUPERGRAPH_EMULATOR_PORT', 0],
+  web: ['SUPERGRAPH_WEB_PORT', 4200],
 };
 
 function portsFrom(env: NodeJS.ProcessEnv): SupergraphPorts {
@@ -29,10 +30,11 @@ function portsFrom(env: NodeJS.ProcessEnv): SupergraphPorts {
 }
 
 async function main(): Promise<void> {
-  const supergraph = await startSupergraph({ ports: portsFrom(process.env) });
+  const supergraph = await startSupergraph({ ports: portsFrom(process.env), web: true });
   console.log(`
 Supergraph ready at ${supergraph.url}
 Open it in a browser for Apollo Sandbox.
+Web example (examples/web) at ${supergraph.webUrl ?? ''} (rebuilt at each start)
   document-verification  ${supergraph.subgraphUrl}
   customers              ${supergraph.customers.url}
   upstream               embedded emulator at ${supergraph.emulator.url}

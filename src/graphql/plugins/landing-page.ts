@@ -16,17 +16,31 @@ const SANDBOX_EXAMPLE_HEADERS = {
   'Idempotency-Key': '<a new UUID for each new request; the same one for a retry>',
 };
 
+/** The emulator takes any bearer token: asking for a Synctera key there would only mislead. */
+const EMULATED_AUTHORIZATION = 'Bearer <any token: the emulator accepts any, e.g. dev-token>';
+
+/** Options of {@link landingPagePlugin}. */
+export interface LandingPageOptions {
+  /** The upstream is the emulator: the Authorization hint says that any bearer token works. */
+  readonly emulatedUpstream?: boolean;
+}
+
 /**
  * Apollo Sandbox outside production, opened on an example mutation with the headers to fill
  * in; nothing in production.
  */
-export function landingPagePlugin(production: boolean): ApolloServerPlugin {
+export function landingPagePlugin(
+  production: boolean,
+  { emulatedUpstream = false }: LandingPageOptions = {},
+): ApolloServerPlugin {
   if (production) return ApolloServerPluginLandingPageDisabled();
   return ApolloServerPluginLandingPageLocalDefault({
     embed: { endpointIsEditable: false },
     document: readFileSync(SANDBOX_EXAMPLE_OPERATION, 'utf8'),
     variables: { personId: '7d943c51-e4ff-4e57-9558-08cab6b963c7', language: 'EN_US' },
-    headers: SANDBOX_EXAMPLE_HEADERS,
+    headers: emulatedUpstream
+      ? { ...SANDBOX_EXAMPLE_HEADERS, Authorization: EMULATED_AUTHORIZATION }
+      : SANDBOX_EXAMPLE_HEADERS,
     footer: false,
   });
 }
