@@ -12,6 +12,7 @@ const FREE_PORTS = {
   SUPERGRAPH_SUBGRAPH_PORT: '0',
   SUPERGRAPH_CUSTOMERS_PORT: '0',
   SUPERGRAPH_EMULATOR_PORT: '0',
+  SUPERGRAPH_WEB_PORT: '0',
 };
 
 describe('npm run supergraph', () => {
