@@ -9,14 +9,24 @@ export type UpstreamAuthorization =
     }
   | { readonly ok: false; readonly refusal: string };
 
+/**
+ * The longest `Authorization` value taken, in bytes (Node reads header values as latin1: one
+ * character a byte). It bounds everything made from the token per request, the credential's
+ * redaction set first; real bearer tokens, JWTs included, are far shorter.
+ */
+export const MAX_AUTHORIZATION_BYTES = 8 * 1024;
+
+/** The longest token a header within {@link MAX_AUTHORIZATION_BYTES} can carry. */
+const MAX_TOKEN = MAX_AUTHORIZATION_BYTES - 'Bearer '.length;
+
 /** One scheme and one token; the scheme in any case, blanks (spaces, tabs) around both. */
 const BEARER = /^[ \t]*Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
 /**
  * With a server-side key, that key, and the caller's header is never forwarded. Otherwise the
  * caller's token, forwarded as `Bearer <token>` whatever the scheme's case and the blanks around
- * it; a missing, empty or non-Bearer header is a refusal (the message never repeats the header,
- * which may hold a secret).
+ * it; a missing, empty, non-Bearer or over-long header is a refusal (the message never repeats
+ * the header, which may hold a secret).
  */
 export function upstreamAuthorization(
   clientHeader: string | undefined,
@@ -28,6 +38,12 @@ export function upstreamAuthorization(
       ok: false,
       refusal:
         'Send an Authorization header of the form "Bearer <token>" with your Synctera API key.',
+    };
+  }
+  if (clientHeader.length > MAX_AUTHORIZATION_BYTES) {
+    return {
+      ok: false,
+      refusal: `The Authorization header is longer than 8 KiB: send "Bearer <token>" with a token of at most ${MAX_TOKEN} characters.`,
     };
   }
   const token = BEARER.exec(clientHeader)?.[1];

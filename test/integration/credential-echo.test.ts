@@ -11,7 +11,7 @@ import type { SubgraphServer } from '../../src/http/server';
 import { CreateSessionDocument } from '../generated/graphql';
 import { leakedParts } from '../helpers/leaks';
 import { capturingLogger } from '../helpers/logs';
-import { type HttpResult, PERSON_ID, postGraphQL, startSubgraph } from '../helpers/stack';
+import { type HttpResult, PERSON_ID, postGraphQL, startSubgraph, useStack } from '../helpers/stack';
 
 /** Credentials with characters that URL-encoding and base64 change. */
 const CALLER_TOKEN = 'Zq8/x+Lm~w!9Kp=Rt4$Vb&Yh*3Nc(Tj)Ue';
@@ -244,5 +244,43 @@ describe.each([
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('an Authorization at the 8 KiB cap', () => {
+  const captured = capturingLogger();
+  const stack = useStack({}, captured);
+  /** A visible-ASCII token that makes `Bearer <token>` exactly `bytes` long. */
+  const headerOf = (bytes: number) => {
+    const token = CALLER_TOKEN.repeat(Math.ceil(bytes / CALLER_TOKEN.length));
+    return `Bearer ${token.slice(0, bytes - 'Bearer '.length)}`;
+  };
+
+  it.each([
+    ['one byte over it', 8193],
+    ['of 9 KiB', 9 * 1024],
+  ])('refuses a header %s, UNAUTHENTICATED, sending nothing upstream', async (_label, bytes) => {
+    const authorization = headerOf(bytes);
+    const result = await stack().execute(CreateSessionDocument, INPUT, {
+      authorization,
+    });
+    const [error] = result.body.errors ?? [];
+    expect(error?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(error?.message).toMatch(/longer than 8 KiB/);
+    expect(error?.extensions?.requestId).toEqual(expect.any(String));
+    expect(result.body.data).toBeNull();
+    expect(stack().emulator.requests).toHaveLength(0);
+    expect(leakedParts(seenByClient(result), [CALLER_TOKEN])).toEqual([]);
+    expect(captured.lines.length).toBeGreaterThan(0);
+    expect(leakedParts(captured.lines.join('\n'), [CALLER_TOKEN])).toEqual([]);
+  });
+
+  it('forwards a header of exactly 8 KiB as it came', async () => {
+    const authorization = headerOf(8192);
+    const result = await stack().execute(CreateSessionDocument, INPUT, { authorization });
+    expect(result.body.errors).toBeUndefined();
+    expect(stack().emulator.requests.map((request) => request.headers.authorization)).toEqual([
+      authorization,
+    ]);
   });
 });

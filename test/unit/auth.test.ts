@@ -25,6 +25,15 @@ describe('upstreamAuthorization with a server-side key', () => {
     });
   });
 
+  it('ignores a client header over 8 KiB, as it ignores any other', () => {
+    const result = upstreamAuthorization(`Bearer ${'t'.repeat(9 * 1024)}`, 'server-key-1');
+    expect(result).toStrictEqual({
+      ok: true,
+      header: 'Bearer server-key-1',
+      credential: 'server-key-1',
+    });
+  });
+
   it('never forwards the client token when a server key is set', () => {
     const result = upstreamAuthorization(`Bearer ${SECRET}`, 'server-key-1');
     expect(JSON.stringify(result)).not.toContain(SECRET);
@@ -96,5 +105,34 @@ describe('upstreamAuthorization with the caller header', () => {
     const refusal = refusalFor(header);
     expect(refusal).not.toContain(SECRET);
     expect(refusal).not.toContain('TOPSECRET');
+  });
+
+  describe('at the 8 KiB cap (8192 bytes of the header value)', () => {
+    /** A visible-ASCII token that makes `Bearer <token>` exactly `bytes` long. */
+    const tokenFor = (bytes: number) => 'k'.repeat(bytes - 'Bearer '.length);
+
+    it('forwards a header of exactly 8192 bytes', () => {
+      const token = tokenFor(8192);
+      expect(upstreamAuthorization(`Bearer ${token}`, undefined)).toStrictEqual({
+        ok: true,
+        header: `Bearer ${token}`,
+        credential: token,
+      });
+    });
+
+    it.each([
+      ['one byte over', `Bearer ${tokenFor(8193)}`],
+      ['over by blanks around the token alone', ` Bearer ${tokenFor(8192)}\t`],
+      ['9 KiB', `Bearer ${tokenFor(9 * 1024)}`],
+      ["Node's whole header limit", `Bearer ${tokenFor(16 * 1024)}`],
+    ])(
+      'refuses a header %s, saying how long a token may be, without repeating it',
+      (_label, header) => {
+        const refusal = refusalFor(header);
+        expect(refusal).toMatch(/longer than 8 KiB/);
+        expect(refusal).toMatch(/at most 8185 characters/);
+        expect(refusal).not.toContain('kkkkkkkk');
+      },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { MAX_AUTHORIZATION_BYTES, upstreamAuthorization } from '../../src/synctera/authorization';
 import { CredentialScanner, REDACTED } from '../../src/synctera/credentials';
 import { MAX_UPSTREAM_TEXT, quotable } from '../../src/synctera/upstream-text';
 import { leakedParts } from '../helpers/leaks';
@@ -57,6 +58,16 @@ const echoes = credentials.chain((credential) =>
       ),
   }),
 );
+
+/** `length` pseudo-random visible ASCII characters (a fixed linear congruential sequence). */
+function pseudoRandomCredential(length: number): string {
+  let seed = 42;
+  const visible = () => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff;
+    return String.fromCharCode(0x21 + ((seed >>> 16) % 94));
+  };
+  return Array.from({ length }, visible).join('');
+}
 
 describe('CredentialScanner', () => {
   it.each([
@@ -125,7 +136,7 @@ describe('CredentialScanner', () => {
     expect(new CredentialScanner('t').appearsIn('https://example.test/session')).toBe(false);
   });
 
-  it('finds the window whose value is zero (eight of the first visible character) only where the credential has it', () => {
+  it('finds eight of the first visible character only where the credential has them', () => {
     const bangs = new CredentialScanner('ab!!!!!!!!!cd');
     expect(bangs.redact('x !!!!!!!! y')).toBe(`x ${REDACTED} y`);
     expect(bangs.appearsIn('x !!!!!!!! y')).toBe(true);
@@ -133,14 +144,8 @@ describe('CredentialScanner', () => {
     expect(scanner.appearsIn('x !!!!!!!! y')).toBe(false);
   });
 
-  it('finds every part of a token as long as Node lets a header be (16 KB)', () => {
-    // Pseudo-random visible ASCII (a fixed linear congruential sequence): windows nearly all distinct.
-    let seed = 42;
-    const visible = () => {
-      seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff;
-      return String.fromCharCode(0x21 + ((seed >>> 16) % 94));
-    };
-    const long = Array.from({ length: 16_000 }, visible).join('');
+  it('finds every part of a credential of 16 KB (SYNCTERA_API_KEY has no cap)', () => {
+    const long = pseudoRandomCredential(16_000);
     const longScanner = new CredentialScanner(long);
     for (const at of [0, 8_000, 15_992]) {
       const run = long.slice(at, at + 8);
@@ -150,6 +155,40 @@ describe('CredentialScanner', () => {
       ).toBe(true);
     }
     expect(longScanner.appearsIn(CREDENTIAL)).toBe(false);
+  });
+
+  it('finds every part of a caller token at the 8 KiB cap, in every form, and nothing else', () => {
+    const authorization = upstreamAuthorization(
+      `Bearer ${pseudoRandomCredential(MAX_AUTHORIZATION_BYTES - 'Bearer '.length)}`,
+      undefined,
+    );
+    if (!authorization.ok) throw new Error(authorization.refusal);
+    const { credential } = authorization;
+    const capScanner = new CredentialScanner(credential);
+    const echoes = [
+      credential,
+      credential.toLowerCase(),
+      encodeURIComponent(credential),
+      Buffer.from(credential).toString('base64'),
+      Buffer.from(`x${credential}`).toString('base64url'),
+      Buffer.from(`xx${credential}`).toString('base64'),
+    ];
+    for (const echo of echoes) {
+      const redacted = capScanner.redact(`before ${echo} after`);
+      // All but the characters of a base64 form that are partly another byte's, and padding.
+      expect(redacted).toMatch(/^before [\w+/-]{0,4}\[redacted\][\w+/=-]{0,3} after$/);
+      expect(leakedParts(redacted, [credential])).toEqual([]);
+    }
+    // Any 8 characters of the token or of a base64 form, alone, are found: sampled along it.
+    for (const echo of [credential, ...echoes.slice(3)]) {
+      for (let at = 4; at + 12 <= echo.length; at += 997) {
+        const run = echo.slice(at, at + 8);
+        expect(capScanner.redact(`<${run}>`)).toBe(`<${REDACTED}>`);
+        expect(capScanner.appearsIn(`<${run}>`)).toBe(true);
+      }
+    }
+    expect(capScanner.appearsIn(CREDENTIAL)).toBe(false);
+    expect(capScanner.redact(CREDENTIAL)).toBe(CREDENTIAL);
   });
 
   it('redacts every echo in 64 KiB, the largest upstream body read', () => {
