@@ -25,7 +25,7 @@ import { CredentialScanner } from './credentials';
 import { headerText } from '../utils/headers';
 import { exchange } from './exchange';
 import { quotable } from './upstream-text';
-import type { Upstream } from './upstream';
+import { MAX_RESPONSE_BYTES, type Upstream } from './upstream';
 import {
   InvalidUpstreamAnswer,
   MismatchedUpstreamAnswer,
@@ -34,9 +34,6 @@ import {
   toSessionRequestBody,
   toUpstreamProblem,
 } from './wire';
-
-/** Largest upstream body read; a real session answer is a few hundred bytes. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** Longest upstream `X-Request-Id` passed on. */
 const MAX_UPSTREAM_REQUEST_ID = 200;
@@ -192,7 +189,7 @@ export class SyncteraClient {
           },
           body: call.json,
         },
-        { timeoutMs: upstream.timeoutMs, maxBodyBytes: MAX_RESPONSE_BYTES },
+        upstream.timeoutMs,
       );
     } catch (error) {
       return {

@@ -5,44 +5,32 @@ import type { Dispatcher } from 'undici';
 export interface Answer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  /** The body as UTF-8; undefined when it was longer than the limit (reading stopped there). */
+  /** The body as UTF-8; undefined when it was longer than the dispatcher's `maxResponseSize`. */
   readonly text: string | undefined;
 }
 
-/** Bounds of one {@link exchange}. */
-export interface ExchangeLimits {
-  /** Time for the whole exchange, body included; then it fails with a `TimeoutError`. */
-  readonly timeoutMs: number;
-  /** Longest body read. */
-  readonly maxBodyBytes: number;
-}
-
 /**
- * Sends one POST on `dispatcher` and reads its answer within `limits`. The deadline covers the
- * wait for a connection in the pool, the headers and the body: a request still queued when it
- * passes is never sent. A body over the limit is not read further, and its connection is closed.
+ * Sends one POST on `dispatcher` and reads its answer within `timeoutMs`. The deadline covers
+ * the wait for a connection in the pool, the headers and the body: a request still queued when
+ * it passes is never sent. The dispatcher's `maxResponseSize` bounds the body: past it, reading
+ * stops, the connection is closed and the answer has no text.
  */
 export async function exchange(
   dispatcher: Dispatcher,
   request: Pick<Dispatcher.RequestOptions, 'path' | 'headers' | 'body'>,
-  limits: ExchangeLimits,
+  timeoutMs: number,
 ): Promise<Answer> {
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const signal = AbortSignal.timeout(timeoutMs);
   const { statusCode, headers, body } = await beforeDeadline(
     dispatcher.request({ ...request, method: 'POST', signal }),
     signal,
   );
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limits.maxBodyBytes) {
-      body.destroy();
-      return { status: statusCode, headers, text: undefined };
-    }
-    chunks.push(chunk);
+  try {
+    return { status: statusCode, headers, text: await body.text() };
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw error;
+    return { status: statusCode, headers, text: undefined };
   }
-  return { status: statusCode, headers, text: Buffer.concat(chunks, size).toString('utf8') };
 }
 
 /**

@@ -4,6 +4,9 @@ import type { Logger } from '../logger';
 import { CredentialScanner } from './credentials';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, upstreamBudgetMs } from './retry-policy';
 
+/** Largest upstream body read; a real session answer is a few hundred bytes. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
 /** Everything per-server about the upstream: one keep-alive pool and the settings of each call. */
 export interface Upstream {
   /** The pool new attempts go to. */
@@ -38,7 +41,11 @@ export function createUpstream(
   const url = new URL(baseUrl);
   // Beyond `maxConnections` calls queue in the pool, each within its attempt's deadline.
   const newPool = () =>
-    new Pool(url.origin, { keepAliveTimeout: 30_000, connections: config.maxConnections });
+    new Pool(url.origin, {
+      keepAliveTimeout: 30_000,
+      connections: config.maxConnections,
+      maxResponseSize: MAX_RESPONSE_BYTES,
+    });
   let pool = newPool();
   const retired = new Set<Promise<void>>();
   const policy = { ...DEFAULT_RETRY_POLICY, ...retryPolicy, maxRetries: config.maxRetries };

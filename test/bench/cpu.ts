@@ -3,7 +3,7 @@
  * (throughput swings with whatever else runs; the CPU a process spends per request hardly does).
  *
  * The emulator, a bare undici proxy doing the same REST call, and the subgraph (plus, with
- * `--baseline <dist/main.js of another build>`, that build too) each get the same warm-up, then
+ * `--baseline <dist/main.js of another build>`, repeatable, those builds too) each get the same warm-up, then
  * take turns: per round, each serves a fixed number of requests at 10 connections while its
  * utime + stime are read from `/proc/<pid>/stat` before and after. Prints µs per request (median
  * of the rounds) and the ratio to the proxy, as a Markdown table and one JSON line.
@@ -45,7 +45,7 @@ export interface CpuFigures {
   readonly errors: number;
 }
 
-async function startTargets(baseline: string | undefined): Promise<{
+async function startTargets(baselines: readonly string[]): Promise<{
   emulator: ServerProcess;
   targets: Target[];
 }> {
@@ -82,12 +82,9 @@ async function startTargets(baseline: string | undefined): Promise<{
       server: await subgraph('subgraph', resolve(ROOT, 'dist/main.js')),
     },
   ];
-  if (baseline !== undefined) {
-    targets.push({
-      name: 'baseline',
-      api: 'graphql',
-      server: await subgraph('baseline', baseline),
-    });
+  for (const [index, script] of baselines.entries()) {
+    const name = baselines.length === 1 ? 'baseline' : `baseline ${index + 1}`;
+    targets.push({ name, api: 'graphql', server: await subgraph(name, script) });
   }
   return { emulator, targets };
 }
@@ -104,10 +101,11 @@ async function serve(load: LoadGenerator, target: Target, amount: number): Promi
 
 export async function runCpuBench(argv: readonly string[]): Promise<void> {
   const settings = argv.includes('--smoke') ? SMOKE : FULL;
-  const at = argv.indexOf('--baseline');
-  const baseline = at === -1 ? undefined : resolve(argv[at + 1] ?? '');
+  const baselines = argv.flatMap((arg, i) =>
+    arg === '--baseline' ? [resolve(argv[i + 1] ?? '')] : [],
+  );
   const load = startLoadGenerator(resolve(__dirname, 'load.js'));
-  const { emulator, targets } = await startTargets(baseline);
+  const { emulator, targets } = await startTargets(baselines);
   try {
     const samples = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     const errors = new Map<string, number>(targets.map((t) => [t.name, 0]));

@@ -13,6 +13,7 @@ async function startServer(answer: (req: IncomingMessage, res: ServerResponse) =
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
     connections: 1,
+    maxResponseSize: 1000,
   });
   return {
     pool,
@@ -35,7 +36,7 @@ describe('exchange', () => {
       res.end(Buffer.from([0xac]));
     });
     try {
-      const answer = await exchange(server.pool, post('/a'), { timeoutMs: 5000, maxBodyBytes: 10 });
+      const answer = await exchange(server.pool, post('/a'), 5000);
       expect(answer.status).toBe(201);
       expect(answer.headers['x-request-id']).toBe('up-1');
       expect(answer.headers['retry-after']).toBe('3');
@@ -45,13 +46,10 @@ describe('exchange', () => {
     }
   });
 
-  it('stops reading past maxBodyBytes and gives no text', async () => {
+  it("stops reading past the dispatcher's maxResponseSize and gives no text", async () => {
     const server = await startServer((_req, res) => res.end('x'.repeat(100_000)));
     try {
-      const answer = await exchange(server.pool, post('/big'), {
-        timeoutMs: 5000,
-        maxBodyBytes: 1000,
-      });
+      const answer = await exchange(server.pool, post('/big'), 5000);
       expect(answer).toMatchObject({ status: 200, text: undefined });
     } finally {
       await server.close();
@@ -61,9 +59,9 @@ describe('exchange', () => {
   it('fails with a TimeoutError when the answer does not come in time', async () => {
     const server = await startServer(() => undefined);
     try {
-      await expect(
-        exchange(server.pool, post('/hang'), { timeoutMs: 100, maxBodyBytes: 1000 }),
-      ).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(exchange(server.pool, post('/hang'), 100)).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
     } finally {
       await server.close();
     }
@@ -76,12 +74,12 @@ describe('exchange', () => {
     });
     try {
       // One connection: the second request waits in the pool behind the first.
-      const slow = exchange(server.pool, post('/slow'), { timeoutMs: 5000, maxBodyBytes: 100 });
+      const slow = exchange(server.pool, post('/slow'), 5000);
       let slowAnswered = false;
       void slow.then(() => (slowAnswered = true));
-      await expect(
-        exchange(server.pool, post('/queued'), { timeoutMs: 50, maxBodyBytes: 100 }),
-      ).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect(exchange(server.pool, post('/queued'), 50)).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
       expect(slowAnswered).toBe(false);
       await expect(slow).resolves.toMatchObject({ text: 'slow' });
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -94,9 +92,9 @@ describe('exchange', () => {
   it('fails with the network error when the connection breaks', async () => {
     const server = await startServer((req) => req.socket.destroy());
     try {
-      await expect(
-        exchange(server.pool, post('/reset'), { timeoutMs: 5000, maxBodyBytes: 100 }),
-      ).rejects.toMatchObject({ code: expect.stringMatching(/^(UND_ERR_SOCKET|ECONNRESET)$/) });
+      await expect(exchange(server.pool, post('/reset'), 5000)).rejects.toMatchObject({
+        code: expect.stringMatching(/^(UND_ERR_SOCKET|ECONNRESET)$/),
+      });
     } finally {
       await server.close();
     }
