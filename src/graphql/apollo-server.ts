@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import {
   ApolloServer,
   type ApolloServerOptions,
@@ -14,10 +14,9 @@ import type { Context } from './context';
 import { createDocumentStore } from './document-store';
 import { createFormatError } from './format-error';
 import { queryTextRefusal } from './limits';
-import { type OperationRules, operationRules } from './operation-rules';
+import { operationRules } from './operation-rules';
 import { landingPagePlugin } from './plugins/landing-page';
-import { noStorePlugin } from './plugins/no-store';
-import { requestIdPlugin } from './plugins/request-id';
+import { type GraphQLObserver, requestPlugin } from './plugins/request';
 import { createSubgraphSchema } from './schema';
 
 /** Options of {@link createApolloServer}. */
@@ -31,63 +30,26 @@ export interface ApolloServerFactoryOptions {
   readonly plugins?: readonly ApolloServerPlugin<Context>[];
   /** The schema to serve; defaults to a new {@link createSubgraphSchema}. */
   readonly schema?: GraphQLSchema;
+  /** The upstream is the emulator (Sandbox's hint: any bearer token). */
+  readonly emulatedUpstream?: boolean;
+  /** Told each error by code and the operation that ran (the server's metrics and spans). */
+  readonly observer?: GraphQLObserver;
 }
 
-/** Builds the Apollo Server for this subgraph, for hosts that bring their own HTTP integration. */
+/**
+ * The Apollo Server of this subgraph, for its own HTTP server (src/http/server.ts) and for hosts
+ * that bring their own HTTP integration.
+ */
 export function createApolloServer({
   production,
   logger,
   limits = DEFAULT_OPERATION_LIMITS,
   plugins = [],
   schema = createSubgraphSchema(),
-}: ApolloServerFactoryOptions): ApolloServer<Context> {
-  return buildApolloServer({
-    production,
-    schema,
-    logger,
-    plugins,
-    rules: operationRules(limits, { production }),
-    errors: errorFormatting(production, logger),
-  });
-}
-
-/** How errors are formatted: the server's `formatError`, and whether stacks are shown. */
-export interface ErrorFormatting {
-  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** Adds each error's stack as `extensions.stacktrace` (outside production, as Apollo does). */
-  readonly includeStacktrace: boolean;
-}
-
-/** The error formatting of a server. */
-export function errorFormatting(production: boolean, logger: Logger): ErrorFormatting {
-  return {
-    formatError: createFormatError({ production, logger }),
-    includeStacktrace: !production,
-  };
-}
-
-/**
- * The Apollo Server of the subgraph's HTTP server (src/http/server.ts), with its rules and error
- * formatting.
- */
-export function buildApolloServer({
-  production,
-  schema,
-  logger,
-  plugins,
-  rules,
-  errors,
   emulatedUpstream,
-}: {
-  readonly production: boolean;
-  /** The upstream is the emulator (Sandbox's hint: any bearer token). */
-  readonly emulatedUpstream?: boolean;
-  readonly schema: GraphQLSchema;
-  readonly logger: Logger;
-  readonly plugins: readonly ApolloServerPlugin<Context>[];
-  readonly rules: OperationRules;
-  readonly errors: ErrorFormatting;
-}): ApolloServer<Context> {
+  observer,
+}: ApolloServerFactoryOptions): ApolloServer<Context> {
+  const rules = operationRules(limits, { production });
   return new SubgraphApolloServer(rules.maxQueryBytes, {
     schema,
     documentStore: createDocumentStore(),
@@ -97,15 +59,14 @@ export function buildApolloServer({
     parseOptions: rules.parseOptions,
     validationRules: [...rules.validationRules],
     introspection: rules.introspection,
-    includeStacktraceInErrorResponses: errors.includeStacktrace,
-    formatError: errors.formatError,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createFormatError({ production, logger }),
     logger,
     // Shutdown belongs to the process (main.ts) or the host, which also close the upstream pool.
     stopOnTerminationSignals: false,
     plugins: [
       landingPagePlugin(production, { emulatedUpstream }),
-      requestIdPlugin(),
-      noStorePlugin(),
+      requestPlugin(observer),
       ApolloServerPluginCacheControlDisabled(),
       ...plugins,
     ],

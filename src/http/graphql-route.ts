@@ -3,7 +3,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context, ContextArgs } from '../graphql/context';
-import { withRequestId } from '../graphql/plugins/request-id';
+import { withRequestId } from '../graphql/plugins/request';
 import type { GraphQLRequestObservation, Telemetry } from '../telemetry/telemetry';
 import { parseJsonObject } from '../utils/json';
 import { createCallerGone } from './caller-gone';
@@ -57,11 +57,14 @@ export function registerGraphQLRoute(
       const serve = async () => apolloHandler.call(this, request, reply);
       return observation === undefined ? serve() : observation.run(serve);
     },
-    // Apollo Server's refusals before its plugins run (CSRF, method, malformed request) get the
-    // request id in their errors here, like every other error.
+    // Apollo Server's refusals before its request plugin runs (CSRF, method, malformed request,
+    // a context that could not be made) get the request id in their errors here, and are
+    // counted, like every other error.
     onSend: async (request, reply, payload) =>
       reply.statusCode >= 400 && typeof payload === 'string'
-        ? withRequestIdInErrors(payload, request.id)
+        ? withRequestIdInErrors(payload, request.id, (code) =>
+            observationOf(request)?.refused(code),
+          )
         : payload,
   });
   fastify.route({
@@ -76,12 +79,20 @@ export function registerGraphQLRoute(
   });
 }
 
-/** `text` with the request id in each error, when it is a GraphQL response whose errors lack it. */
-function withRequestIdInErrors(text: string, requestId: string): string {
+/**
+ * `text` with the request id in each error, when it is a GraphQL response whose errors lack it
+ * (Apollo's request plugin did not see them); `count` is told each such error's code.
+ */
+function withRequestIdInErrors(
+  text: string,
+  requestId: string,
+  count: (code: string) => void,
+): string {
   const body = parseJsonObject(text);
   if (body === undefined || !Array.isArray(body.errors)) return text;
   const errors = body.errors as GraphQLFormattedError[];
   if (errors.every((error) => error.extensions?.requestId === requestId)) return text;
+  for (const error of errors) count(String(error.extensions?.code));
   const newline = text.endsWith('\n') ? '\n' : '';
   return `${JSON.stringify({ ...body, errors: withRequestId(errors, requestId) })}${newline}`;
 }

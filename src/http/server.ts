@@ -10,10 +10,9 @@ import type { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config, HttpServerConfig } from '../config';
-import { buildApolloServer, errorFormatting } from '../graphql/apollo-server';
+import { createApolloServer } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
-import { operationRules } from '../graphql/operation-rules';
-import { REQUEST_ID_HEADER } from '../graphql/plugins/request-id';
+import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
 import { createSubgraphSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
@@ -189,23 +188,18 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
   });
   httpServer.on('connect', answerConnect);
 
-  const schema = options.schema ?? createSubgraphSchema();
-  const rules = operationRules(config.limits, { production: config.production });
-  const formatting = errorFormatting(config.production, logger);
-  const errors = { ...formatting, formatError: telemetry.observeErrors(formatting.formatError) };
-  const apollo = buildApolloServer({
+  const apollo = createApolloServer({
     production: config.production,
-    schema,
     logger,
-    rules,
-    errors,
+    limits: config.limits,
+    schema: options.schema,
     emulatedUpstream: options.emulatedUpstream,
+    observer: telemetry.graphql,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: config.shutdownGraceMs,
       }),
-      ...telemetry.apolloPlugins(),
     ],
   });
   const readiness = { draining: false };

@@ -9,8 +9,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLObserver } from '../graphql/plugins/request';
 import { isJsonObject } from '../utils/json';
 import type { Metrics } from './metrics';
 import type { Tracing } from './tracing';
@@ -27,9 +26,6 @@ export interface GraphQLRequestObservation {
   /** The answer is sent, or the caller left: ends the span and the in-flight count. */
   end(statusCode: number): void;
 }
-
-/** A GraphQL server's `formatError`. */
-type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 const NOTHING_OBSERVED: GraphQLRequestObservation = {
   body() {},
@@ -80,41 +76,20 @@ export class Telemetry {
     return observation;
   }
 
-  /** `formatError`, also counting each error by code and marking the request span. */
-  observeErrors(formatError: FormatError): FormatError {
-    const { metrics, tracing } = this;
-    if (metrics === undefined && tracing === undefined) return formatError;
-    return (formatted, error) => {
-      const result = formatError(formatted, error);
-      const code = result.extensions?.code;
-      metrics?.error(code);
-      if (tracing !== undefined) {
-        const span = trace.getActiveSpan();
-        span?.addEvent('graphql.error', { 'graphql.error.code': String(code) });
-        span?.setStatus({ code: SpanStatusCode.ERROR, message: String(code) });
-      }
-      return result;
-    };
-  }
-
-  /** Apollo Server's side of the request span: the operation it resolved. */
-  apolloPlugins(): ApolloServerPlugin[] {
-    if (this.tracing === undefined) return [];
-    return [
-      {
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ operationName, operation }) {
-              const span = trace.getActiveSpan();
-              if (span !== undefined && operation !== undefined) {
-                nameSpan(span, operation.operation, operationName);
-              }
-            },
-          };
-        },
-      },
-    ];
-  }
+  /** Apollo Server's side of a request: each error by code, and the operation that ran. */
+  readonly graphql: GraphQLObserver = {
+    error: (code) => {
+      this.metrics?.error(code);
+      if (this.tracing === undefined) return;
+      const span = trace.getActiveSpan();
+      span?.addEvent('graphql.error', { 'graphql.error.code': code });
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: code });
+    },
+    operation: (type, name) => {
+      const span = this.tracing === undefined ? undefined : trace.getActiveSpan();
+      if (span !== undefined) nameSpan(span, type, name);
+    },
+  };
 }
 
 /** One request's facts, gathered as the HTTP layer learns them. */
