@@ -13,7 +13,7 @@ import type { Config, HttpServerConfig } from '../config';
 import { createApolloServer } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
 import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
-import { createSubgraphSchema } from '../graphql/schema';
+import type { createSubgraphSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
 import { createUpstream, type Upstream } from '../synctera/upstream';
