@@ -13,7 +13,6 @@ import type { Config, HttpServerConfig } from '../config';
 import { createApolloServer } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
 import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
-import type { createSubgraphSchema } from '../graphql/schema';
 import { createLogger, type Logger } from '../logger';
 import type { RetryPolicy } from '../synctera/retry-policy';
 import { createUpstream, type Upstream } from '../synctera/upstream';
@@ -105,7 +104,7 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Overrides of the retry timing (tests use a zero backoff). */
   readonly retryPolicy?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
-  /** The schema to serve (with this module's context); defaults to {@link createSubgraphSchema}. */
+  /** The schema to serve (with this module's context); defaults to the subgraph's own. */
   readonly schema?: GraphQLSchema;
   /** Started tracing (`startTracing`); without it, no span is made and trace context is forwarded. */
   readonly tracing?: Tracing;
