@@ -37,95 +37,79 @@ function processMetrics(): Registry {
 }
 
 /**
- * A counter counted in plain numbers on the request path and handed to prom-client when it
- * collects (on each scrape): prom-client hashes and checks the labels on every `inc`, a few
- * times per request.
+ * A metric's label children, made on first use of a label value and kept: the values are bounded
+ * (bounded-label.ts), and a child spares the label object per call.
  */
-class TallyCounter {
-  private readonly pending = new Map<string, number>();
-
-  constructor(registry: Registry, name: string, help: string, label?: string) {
-    const { pending } = this;
-    new Counter({
-      name,
-      help,
-      labelNames: label === undefined ? [] : [label],
-      registers: [registry],
-      collect() {
-        for (const [value, count] of pending) {
-          if (label === undefined) this.inc(count);
-          else this.inc({ [label]: value }, count);
-        }
-        pending.clear();
-      },
-    });
-  }
-
-  /** One more, with the label's `value` (none for a counter without a label). */
-  inc(value = ''): void {
-    this.pending.set(value, (this.pending.get(value) ?? 0) + 1);
-  }
-}
-
-/** The count of requests in flight, which the gauge reads when prom-client collects. */
-function inFlightCount(registry: Registry): { now: number } {
-  const count = { now: 0 };
-  new Gauge({
-    name: 'graphql_requests_in_flight',
-    help: 'GraphQL requests being served now.',
-    registers: [registry],
-    collect() {
-      this.set(count.now);
-    },
-  });
-  return count;
+function children<T>(metric: { labels(...values: string[]): T }): (value: string) => T {
+  const made = new Map<string, T>();
+  return (value) => {
+    let child = made.get(value);
+    if (child === undefined) {
+      child = metric.labels(value);
+      made.set(value, child);
+    }
+    return child;
+  };
 }
 
 /**
  * The subgraph's Prometheus metrics, on a registry of its own (several servers, or a host's own
- * metrics, can live in one process). Counting is a few map lookups.
+ * metrics, can live in one process). Labelled metrics are counted on label children, made once
+ * per label value.
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new TallyCounter(
-    this.registry,
-    'graphql_requests_total',
-    'GraphQL requests received on /graphql, by operation name (the committed operations of schema/operations; any other name is "other", none is "anonymous").',
-    'operation_name',
+  private readonly requests = children(
+    new Counter({
+      name: 'graphql_requests_total',
+      help: 'GraphQL requests received on /graphql, by operation name (the committed operations of schema/operations; any other name is "other", none is "anonymous").',
+      labelNames: ['operation_name'],
+      registers: [this.registry],
+    }),
   );
-  private readonly errors = new TallyCounter(
-    this.registry,
-    'graphql_errors_total',
-    'Errors in GraphQL answers, by extensions.code (the contract error code).',
-    'code',
+  private readonly errors = children(
+    new Counter({
+      name: 'graphql_errors_total',
+      help: 'Errors in GraphQL answers, by extensions.code (the contract error code).',
+      labelNames: ['code'],
+      registers: [this.registry],
+    }),
   );
-  private readonly inFlight = inFlightCount(this.registry);
-  private readonly attempts = new TallyCounter(
-    this.registry,
-    'upstream_attempts_total',
-    'Attempts of the Synctera call, by HTTP status (a known one, else its class such as 4xx, else other) or, without an answer, by failure (timeout, network_error, abandoned).',
-    'status',
-  );
-  private readonly attemptDuration = new Histogram({
-    name: 'upstream_attempt_duration_seconds',
-    help: 'Duration of one attempt of the Synctera call, answer body included, by result (2xx, 4xx, 5xx, timeout, network_error, abandoned).',
-    labelNames: ['result'],
-    buckets: UPSTREAM_DURATION_BUCKETS,
+  private readonly inFlight = new Gauge({
+    name: 'graphql_requests_in_flight',
+    help: 'GraphQL requests being served now.',
     registers: [this.registry],
   });
-  /** The histogram's label children, so that no label object is made and checked per call. */
-  private readonly durations = new Map<string, { observe(seconds: number): void }>();
-  private readonly retries = new TallyCounter(
-    this.registry,
-    'upstream_retries_total',
-    'Retries of the Synctera call, by reason (status-429, status-502, status-503, status-504, network-error).',
-    'reason',
+  private readonly attempts = children(
+    new Counter({
+      name: 'upstream_attempts_total',
+      help: 'Attempts of the Synctera call, by HTTP status (a known one, else its class such as 4xx, else other) or, without an answer, by failure (timeout, network_error, abandoned).',
+      labelNames: ['status'],
+      registers: [this.registry],
+    }),
   );
-  private readonly sessions = new TallyCounter(
-    this.registry,
-    'document_verification_sessions_created_total',
-    'Document verification sessions returned by Synctera (a replay with the same idempotency key counts again).',
+  private readonly durations = children(
+    new Histogram({
+      name: 'upstream_attempt_duration_seconds',
+      help: 'Duration of one attempt of the Synctera call, answer body included, by result (2xx, 4xx, 5xx, timeout, network_error, abandoned).',
+      labelNames: ['result'],
+      buckets: UPSTREAM_DURATION_BUCKETS,
+      registers: [this.registry],
+    }),
   );
+  private readonly retries = children(
+    new Counter({
+      name: 'upstream_retries_total',
+      help: 'Retries of the Synctera call, by reason (status-429, status-502, status-503, status-504, network-error).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    }),
+  );
+  private readonly sessions = new Counter({
+    name: 'document_verification_sessions_created_total',
+    help: 'Document verification sessions returned by Synctera (a replay with the same idempotency key counts again).',
+    registers: [this.registry],
+  });
   private readonly operationName: (operationName: unknown) => string;
   private readonly errorCode = new BoundedLabel(ERROR_CODE, MAX_ERROR_CODES);
 
@@ -135,32 +119,26 @@ export class Metrics {
   }
 
   requestStarted(): void {
-    this.inFlight.now++;
+    this.inFlight.inc();
   }
 
   /** A request answered; `operationName` is the body's (any value a caller sent). */
   requestEnded(operationName: unknown): void {
-    this.inFlight.now--;
-    this.requests.inc(this.operationName(operationName));
+    this.inFlight.dec();
+    this.requests(this.operationName(operationName)).inc();
   }
 
   error(code: unknown): void {
-    this.errors.inc(typeof code === 'string' ? this.errorCode.of(code) : 'none');
+    this.errors(typeof code === 'string' ? this.errorCode.of(code) : 'none').inc();
   }
 
   attempt(end: AttemptEnd, seconds: number): void {
-    this.attempts.inc('status' in end ? upstreamStatusLabel(end.status) : end.failure);
-    const result = 'status' in end ? statusClass(end.status) : end.failure;
-    let duration = this.durations.get(result);
-    if (duration === undefined) {
-      duration = this.attemptDuration.labels(result);
-      this.durations.set(result, duration);
-    }
-    duration.observe(seconds);
+    this.attempts('status' in end ? upstreamStatusLabel(end.status) : end.failure).inc();
+    this.durations('status' in end ? statusClass(end.status) : end.failure).observe(seconds);
   }
 
   retry(reason: string): void {
-    this.retries.inc(reason);
+    this.retries(reason).inc();
   }
 
   sessionCreated(): void {
