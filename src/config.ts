@@ -30,6 +30,11 @@ export interface UpstreamConfig {
    * attempt's deadline. A hanging upstream then holds this many sockets, not one per caller.
    */
   readonly maxConnections: number;
+  /**
+   * The longest one field's upstream work can take, waits included (`upstreamBudgetMs` of the
+   * retry policy): what a router in front must wait, and what the shutdown grace must outlast.
+   */
+  readonly budgetMs: number;
 }
 
 /** Timeouts of the HTTP server, so slow or stuck clients cannot hold connections for ever. */
@@ -193,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     corsOrigins: readCorsOrigins(env),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', {
-      default: upstreamBudget(upstream) + SHUTDOWN_MARGIN_MS,
+      default: upstream.budgetMs + SHUTDOWN_MARGIN_MS,
       min: 100,
       max: 600_000,
     }),
@@ -208,26 +213,25 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 function readUpstream(env: Env, nodeEnv: string | undefined): UpstreamConfig {
+  const timeoutMs = readInteger(env, 'SYNCTERA_TIMEOUT_MS', {
+    default: 10_000,
+    min: 1,
+    max: 600_000,
+  });
+  const maxRetries = readInteger(env, 'SYNCTERA_MAX_RETRIES', { default: 2, min: 0, max: 10 });
   return Object.freeze({
     baseUrl: readBaseUrl(env, nodeEnv),
     sessionPath: readSessionPath(env),
     apiKey: readApiKey(env),
-    timeoutMs: readInteger(env, 'SYNCTERA_TIMEOUT_MS', { default: 10_000, min: 1, max: 600_000 }),
-    maxRetries: readInteger(env, 'SYNCTERA_MAX_RETRIES', { default: 2, min: 0, max: 10 }),
+    timeoutMs,
+    maxRetries,
+    budgetMs: upstreamBudgetMs({ ...DEFAULT_RETRY_POLICY, maxRetries }, timeoutMs),
     maxConnections: readInteger(env, 'SYNCTERA_MAX_CONNECTIONS', {
       default: 64,
       min: 1,
       max: 10_000,
     }),
   });
-}
-
-/** The longest an upstream call can take with `upstream`'s settings and the default waits. */
-function upstreamBudget(upstream: UpstreamConfig): number {
-  return upstreamBudgetMs(
-    { ...DEFAULT_RETRY_POLICY, maxRetries: upstream.maxRetries },
-    upstream.timeoutMs,
-  );
 }
 
 /** The variable's trimmed value; undefined when unset or blank. */

@@ -8,7 +8,6 @@ import { ConfigError, loadConfig } from './config';
 import type { Emulator } from './emulator';
 import { createLogger } from './logger';
 import { createServer } from './http/server';
-import { upstreamBudgetMs } from './synctera/retry-policy';
 import { readTracingConfig, TRACES_SHUTDOWN_FLUSH_MS } from './telemetry/tracing-config';
 import { redactUrl } from './utils/redact-url';
 
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
   });
   const url = await server.listen();
   // A router in front must wait at least this long for this subgraph (schema/router.yaml).
-  const budgetMs = upstreamBudgetMs(server.upstream.retryPolicy, server.upstream.timeoutMs);
+  const budgetMs = config.upstream.budgetMs;
   logger.info(
     {
       url,

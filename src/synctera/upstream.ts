@@ -2,7 +2,7 @@ import { type Dispatcher, Pool } from 'undici';
 import type { UpstreamConfig } from '../config';
 import type { Logger } from '../logger';
 import { CredentialScanner } from './credentials';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, upstreamBudgetMs } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 
 /** Largest upstream body read; a real session answer is a few hundred bytes. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -15,8 +15,6 @@ export interface Upstream {
   readonly path: string;
   readonly timeoutMs: number;
   readonly retryPolicy: RetryPolicy;
-  /** The longest one field's upstream work can take, waits included. */
-  readonly budgetMs: number;
   readonly apiKey: string | undefined;
   /** The server key's scanner, made once: with a server key, it is every call's credential. */
   readonly apiKeyScanner: CredentialScanner | undefined;
@@ -56,7 +54,6 @@ export function createUpstream(
     path: `${url.pathname.replace(/\/+$/, '')}${config.sessionPath}`,
     timeoutMs: config.timeoutMs,
     retryPolicy: policy,
-    budgetMs: upstreamBudgetMs(policy, config.timeoutMs),
     apiKey: config.apiKey,
     apiKeyScanner: config.apiKey === undefined ? undefined : new CredentialScanner(config.apiKey),
     logger,

@@ -32,6 +32,7 @@ describe('loadConfig defaults', () => {
         timeoutMs: 10_000,
         maxRetries: 2,
         maxConnections: 64,
+        budgetMs: 40_000,
       },
       http: {
         headersTimeoutMs: 10_000,
