@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CreateSessionDocument } from '../generated/graphql';
 import {
@@ -182,6 +183,49 @@ describe('the module (src/index.ts)', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(withoutNodeWarnings(output)).toBe('');
+  });
+
+  it('exports, through the package name, exactly what docs/embedding.md documents', () => {
+    const exported = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `console.log(JSON.stringify(Object.keys(require('synctera-document-verification-subgraph'))))`,
+      ],
+      { cwd: resolve(__dirname, '../..'), encoding: 'utf8' },
+    );
+    const names = (JSON.parse(exported) as string[]).sort();
+    const errorClasses = names.filter((name) => name.endsWith('Error') && name !== 'ConfigError');
+    expect(names).toEqual(
+      [
+        'ConfigError',
+        'DEFAULT_SESSION_PATH',
+        'ERROR_CODES',
+        'FEDERATION_SPEC_URL',
+        'GRAPHQL_PATH',
+        'LANGUAGES',
+        'SUBGRAPH_REQUEST_HEADERS',
+        'createApolloServer',
+        'createContextFunction',
+        'createLogger',
+        'createServer',
+        'createSubgraphSchema',
+        'createUpstream',
+        'errorFromUpstreamStatus',
+        'loadConfig',
+        'printSubgraphSdl',
+        'readTracingConfig',
+        'startTracing',
+        ...errorClasses,
+      ].sort(),
+    );
+    // One class per contract code, and their base.
+    expect(errorClasses).toHaveLength(9);
+    const page = readFileSync(resolve(__dirname, '../../docs/embedding.md'), 'utf8');
+    const documented = names.filter(
+      (name) => !errorClasses.includes(name) || name === 'ContractError',
+    );
+    for (const name of documented) expect(page).toMatch(new RegExp(`\\b${name}\\b`));
   });
 
   it('offers the emulator as the subpath export /emulator only, never loaded by the main entry', () => {
