@@ -61,9 +61,9 @@ let stdoutDestination: DestinationStream | undefined;
 /**
  * Standard output, written asynchronously and shared by every logger of the process. A line
  * logged while a write is in flight goes out with the others in the next write: under load, one
- * write call per batch instead of one per line, which cost about a sixth of the CPU of a request
- * (docs/performance.md). pino writes what is still waiting synchronously when the process exits
- * through Node's exit; a SIGKILL or V8 aborting loses it (up to 4 KB or 100 ms of lines).
+ * write call per batch instead of one per line, a large share of a request's CPU otherwise.
+ * pino writes what is still waiting synchronously when the process exits through Node's exit; a
+ * SIGKILL or V8 aborting loses what was waiting.
  */
 function stdout(): DestinationStream {
   stdoutDestination ??= pino.destination({
