@@ -3,7 +3,7 @@
  * body checks, idempotency, the unknown-customer convention and session creation, in that order.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { bearerToken } from './authorization';
+import { bearerToken } from '../utils/bearer';
 import { customerExists } from './customers';
 import { isJsonContentType, isJsonObject, parseJsonOrUndefined } from '../utils/json';
 import { type Reply, jsonReply } from './http-io';

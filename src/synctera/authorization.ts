@@ -1,3 +1,5 @@
+import { bearerToken } from '../utils/bearer';
+
 /** The Authorization sent upstream for one request (the contract, docs/contract.md). */
 export type UpstreamAuthorization =
   | {
@@ -18,9 +20,6 @@ export const MAX_AUTHORIZATION_BYTES = 8 * 1024;
 
 /** The longest token a header within {@link MAX_AUTHORIZATION_BYTES} can carry. */
 const MAX_TOKEN = MAX_AUTHORIZATION_BYTES - 'Bearer '.length;
-
-/** One scheme and one token; the scheme in any case, blanks (spaces, tabs) around both. */
-const BEARER = /^[ \t]*Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
 /**
  * With a server-side key, that key, and the caller's header is never forwarded. Otherwise the
@@ -46,7 +45,7 @@ export function upstreamAuthorization(
       refusal: `The Authorization header is longer than 8 KiB: send "Bearer <token>" with a token of at most ${MAX_TOKEN} characters.`,
     };
   }
-  const token = BEARER.exec(clientHeader)?.[1];
+  const token = bearerToken(clientHeader);
   if (token === undefined) {
     return {
       ok: false,
