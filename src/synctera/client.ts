@@ -10,11 +10,8 @@ import {
   UpstreamUnavailableError,
 } from '../verification/errors';
 import { errorFromUpstreamStatus } from './upstream-errors';
-import {
-  failureOf,
-  type TraceHeaders,
-  type UpstreamTelemetry,
-} from '../telemetry/upstream-telemetry';
+import type { TraceHeaders, UpstreamTelemetry } from '../telemetry/upstream-telemetry';
+import type { AttemptEnd } from '../telemetry/metrics';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type {
   CreateDocumentVerificationSessionPayload,
@@ -77,7 +74,7 @@ interface AttemptRecord {
   /** Why there was no answer (quotable: the credential redacted). */
   readonly failure?: string;
   /** The same, as a metrics label. */
-  readonly failureKind?: ReturnType<typeof failureOf>;
+  readonly failureKind?: FailureKind;
   /** A 2xx's session, once checked. */
   readonly session?: DocumentVerificationSession;
   /** Why a 2xx could not be used. */
@@ -196,8 +193,7 @@ export class SyncteraClient {
         ...ended(),
         outcome: { kind: 'network-error' },
         status: null,
-        failure: quotable(describeFailure(error, upstream.timeoutMs), call.credential),
-        failureKind: failureOf(error),
+        ...attemptFailure(error, upstream.timeoutMs, call.credential),
       };
     }
     const { status, text } = answer;
@@ -350,17 +346,31 @@ function quotedRequestId(record: AttemptRecord, credential: CredentialScanner): 
   return quotable(upstreamRequestId, credential, MAX_UPSTREAM_REQUEST_ID) || null;
 }
 
-/** A short reason for a failed attempt: the error code (`ECONNREFUSED`), with undici's words
- * when the code alone says little (`UND_ERR_SOCKET: other side closed`). Duck-typed:
- * DOMException and errors from other realms fail `instanceof Error`. */
-function describeFailure(error: unknown, timeoutMs: number): string {
-  const { code, message } = (error ?? {}) as {
+/** Why an attempt got no answer, as a metrics label. */
+type FailureKind = Extract<AttemptEnd, { failure: string }>['failure'];
+
+/**
+ * Why an attempt got no answer, the one mapping that the log line, the error message, the
+ * metrics and the span all read: its kind, and a short reason, the error code (`ECONNREFUSED`)
+ * with undici's words when the code alone says little (`UND_ERR_SOCKET: other side closed`),
+ * redacted. Duck-typed: DOMException and errors from other realms fail `instanceof Error`.
+ */
+function attemptFailure(
+  error: unknown,
+  timeoutMs: number,
+  credential: CredentialScanner,
+): { failure: string; failureKind: FailureKind } {
+  const { name, code, message } = (error ?? {}) as {
+    name?: unknown;
     code?: unknown;
     message?: unknown;
   };
-  const kind = failureOf(error);
-  if (kind === 'timeout') return `no answer within ${timeoutMs} ms`;
+  if (name === 'TimeoutError') {
+    return { failure: `no answer within ${timeoutMs} ms`, failureKind: 'timeout' };
+  }
   const words = typeof message === 'string' && message !== '' ? message : undefined;
-  if (typeof code !== 'string') return words ?? 'unknown network error';
-  return code.startsWith('UND_ERR_') && words !== undefined ? `${code}: ${words}` : code;
+  let reason: string;
+  if (typeof code !== 'string') reason = words ?? 'unknown network error';
+  else reason = code.startsWith('UND_ERR_') && words !== undefined ? `${code}: ${words}` : code;
+  return { failure: quotable(reason, credential), failureKind: 'network_error' };
 }

@@ -19,7 +19,7 @@ const MAX_ERROR_CODES = 40;
 
 /** How an upstream attempt ended, for the metrics: an HTTP status, or why there was none. */
 export type AttemptEnd =
-  { readonly status: number } | { readonly failure: 'timeout' | 'network_error' | 'abandoned' };
+  { readonly status: number } | { readonly failure: 'timeout' | 'network_error' };
 
 let processRegistry: Registry | undefined;
 
@@ -83,7 +83,7 @@ export class Metrics {
   private readonly attempts = children(
     new Counter({
       name: 'upstream_attempts_total',
-      help: 'Attempts of the Synctera call, by HTTP status (a known one, else its class such as 4xx, else other) or, without an answer, by failure (timeout, network_error, abandoned).',
+      help: 'Attempts of the Synctera call, by HTTP status (a known one, else its class such as 4xx, else other) or, without an answer, by failure (timeout, network_error).',
       labelNames: ['status'],
       registers: [this.registry],
     }),
@@ -91,7 +91,7 @@ export class Metrics {
   private readonly durations = children(
     new Histogram({
       name: 'upstream_attempt_duration_seconds',
-      help: 'Duration of one attempt of the Synctera call, answer body included, by result (2xx, 4xx, 5xx, timeout, network_error, abandoned).',
+      help: 'Duration of one attempt of the Synctera call, answer body included, by result (2xx, 4xx, 5xx, timeout, network_error).',
       labelNames: ['result'],
       buckets: UPSTREAM_DURATION_BUCKETS,
       registers: [this.registry],

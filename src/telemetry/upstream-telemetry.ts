@@ -63,14 +63,6 @@ function validTraceState(raw: string | undefined): string | undefined {
   return new TraceState(normalized).serialize() === normalized ? normalized : undefined;
 }
 
-/** Why an attempt got no answer, as a label value; duck-typed like the client's own description. */
-export function failureOf(error: unknown): Extract<AttemptEnd, { failure: string }>['failure'] {
-  const { name } = (error ?? {}) as { name?: unknown };
-  if (name === 'TimeoutError') return 'timeout';
-  if (name === 'AbortError') return 'abandoned';
-  return 'network_error';
-}
-
 /** What the client reports when an attempt ends. */
 export interface AttemptReport {
   /** 1 for the first attempt. */
