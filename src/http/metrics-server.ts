@@ -4,7 +4,8 @@ import Fastify from 'fastify';
 import type { Logger } from '../logger';
 import type { Metrics } from '../telemetry/metrics';
 import { METRICS_PATH, PROBE_METHODS, registerMetricsRoute } from './operations-routes';
-import { HttpError, methodNotAllowed, refusalOf, sendRefusal } from './refusals';
+import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
+import { answerClientError, HttpError, methodNotAllowed, refusalOf, sendRefusal } from './refusals';
 
 /** The listener of `METRICS_PORT`: `/metrics` only, apart from the GraphQL port. */
 export interface MetricsServer {
@@ -25,6 +26,10 @@ export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsSe
     genReqId: () => randomUUID(),
     forceCloseConnections: true,
     http: { headersTimeout: 10_000, requestTimeout: 10_000 },
+    clientErrorHandler: answerClientError,
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerMetricsRoute(fastify, metrics);
   fastify.setNotFoundHandler(async (request) => {
@@ -43,7 +48,16 @@ export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsSe
   let shownUrl: string | undefined;
   return {
     async listen(port, host) {
-      await fastify.listen({ port, host: host ?? 'localhost' });
+      await fastify.ready();
+      // As the GraphQL listener does: every interface when no host is given, so the pods can be
+      // scraped on their own address.
+      await new Promise<void>((resolve, reject) => {
+        fastify.server.once('error', reject);
+        fastify.server.listen(port, host, () => {
+          fastify.server.off('error', reject);
+          resolve();
+        });
+      });
       const { port: bound } = fastify.server.address() as AddressInfo;
       const shownHost = host ?? 'localhost';
       shownUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${bound}${METRICS_PATH}`;

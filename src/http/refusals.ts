@@ -126,7 +126,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
  * proxy, so the method is refused as any other it does not serve, and the connection closes.
  */
 export function answerConnect(req: IncomingMessage, socket: Duplex): void {
-  const refusal = methodNotAllowed(req.method ?? 'CONNECT', ['GET', 'HEAD', 'POST', 'OPTIONS']);
+  const refusal = methodNotAllowed(req.method ?? 'CONNECT', ['GET', 'POST', 'OPTIONS']);
   answerOnSocket(socket, refusal, requestIdOf(req));
 }
 

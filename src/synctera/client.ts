@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import DataLoader from 'dataloader';
+import type { Dispatcher } from 'undici';
 import type { Span } from '@opentelemetry/api';
 import type { UpstreamAuthorization } from './authorization';
 import {
@@ -52,8 +53,13 @@ export interface SyncteraClientOptions {
 
 interface SessionCall {
   readonly authorization: string;
-  /** The credential inside `authorization`, to keep out of everything the upstream sends back. */
-  readonly credential: CredentialScanner;
+  /**
+   * The scanner of the credential inside `authorization`, to keep out of everything the upstream
+   * sends back. Made when an answer or a failure is read and dropped right after, never held
+   * across the wait for the upstream: a long token's scanner is large, and callers may hold many
+   * calls open at once.
+   */
+  readonly credential: () => CredentialScanner;
   readonly idempotencyKey: string;
   readonly body: SessionRequestBody;
   readonly json: string;
@@ -62,6 +68,8 @@ interface SessionCall {
 /** One attempt as it ended: what the log line, the metrics and the span all read. */
 interface AttemptRecord {
   readonly attempt: number;
+  /** The pool the attempt went out on. */
+  readonly dispatcher: Dispatcher;
   readonly outcome: AttemptOutcome;
   readonly durationMs: number;
   readonly span: Span | undefined;
@@ -87,7 +95,6 @@ interface AttemptRecord {
  */
 export class SyncteraClient {
   private readonly bodiesByKey = new Map<string, string>();
-  private credential: CredentialScanner | undefined;
   private readonly loader = new DataLoader<
     SessionCall,
     CreateDocumentVerificationSessionPayload,
@@ -105,7 +112,8 @@ export class SyncteraClient {
   ): Promise<CreateDocumentVerificationSessionPayload> {
     const { authorization, upstream } = this.options;
     if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
-    this.credential ??= upstream.apiKeyScanner ?? new CredentialScanner(authorization.credential);
+    const { apiKeyScanner } = upstream;
+    const token = authorization.credential;
     const body = toSessionRequestBody(input);
     const json = JSON.stringify(body);
     const earlier = this.bodiesByKey.get(idempotencyKey);
@@ -117,7 +125,7 @@ export class SyncteraClient {
     this.bodiesByKey.set(idempotencyKey, json);
     return this.loader.load({
       authorization: authorization.header,
-      credential: this.credential,
+      credential: () => apiKeyScanner ?? new CredentialScanner(token),
       idempotencyKey,
       body,
       json,
@@ -142,7 +150,7 @@ export class SyncteraClient {
           { requestId: this.options.requestId, attempt },
           'upstream answer belongs to another request: connections replaced',
         );
-        upstream.replaceConnections();
+        upstream.replaceConnections(record.dispatcher);
       }
       if (callerGone?.aborted) return this.afterCallerLeft(record, call);
       if (delayMs === undefined) {
@@ -154,7 +162,9 @@ export class SyncteraClient {
             : error;
         }
       }
-      if (record.outcome.kind === 'network-error') afterUnanswered = true;
+      // Our POST may have reached Synctera and its answer been lost: a 409 now means it is
+      // still being processed, not a conflict.
+      afterUnanswered ||= mayBeProcessing(record.outcome);
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
       if (callerGone?.aborted) throw this.abandoned(call, { attempt: attempt + 1 });
     }
@@ -169,11 +179,12 @@ export class SyncteraClient {
     const { upstream, requestId, telemetry, traceHeaders } = this.options;
     const started = performance.now();
     const span = telemetry?.startAttempt(attempt);
-    const ended = () => ({ attempt, span, durationMs: performance.now() - started });
+    const { dispatcher } = upstream;
+    const ended = () => ({ attempt, span, dispatcher, durationMs: performance.now() - started });
     let answer;
     try {
       answer = await exchange(
-        upstream.dispatcher,
+        dispatcher,
         {
           path: upstream.path,
           headers: {
@@ -193,7 +204,7 @@ export class SyncteraClient {
         ...ended(),
         outcome: { kind: 'network-error' },
         status: null,
-        ...attemptFailure(error, upstream.timeoutMs, call.credential),
+        ...attemptFailure(error, upstream.timeoutMs, call.credential()),
       };
     }
     const { status, text } = answer;
@@ -216,7 +227,7 @@ export class SyncteraClient {
           `Synctera answered with more than ${MAX_RESPONSE_BYTES} bytes.`,
         );
       }
-      const session = toDocumentVerificationSession(text, call.body, call.credential);
+      const session = toDocumentVerificationSession(text, call.body, call.credential());
       return { ...answered, outcome: response, session };
     } catch (error) {
       if (error instanceof MismatchedUpstreamAnswer) {
@@ -303,21 +314,22 @@ export class SyncteraClient {
         { status: null, type: null, code: null, requestId: null },
       );
     }
-    const upstreamInfo = {
-      status: record.status,
-      type: null,
-      code: null,
-      requestId: quotedRequestId(record, call.credential),
-    };
-    if (record.invalid !== undefined) {
-      throw new UpstreamBadResponseError(record.invalid.message, upstreamInfo);
-    }
     if (record.session !== undefined) {
       this.options.telemetry?.sessionCreated();
       return { session: record.session, idempotencyKey: call.idempotencyKey };
     }
+    const credential = call.credential();
+    const upstreamInfo = {
+      status: record.status,
+      type: null,
+      code: null,
+      requestId: quotedRequestId(record, credential),
+    };
+    if (record.invalid !== undefined) {
+      throw new UpstreamBadResponseError(record.invalid.message, upstreamInfo);
+    }
     const status = record.status ?? 0;
-    const problem = toUpstreamProblem(record.text ?? '', call.credential);
+    const problem = toUpstreamProblem(record.text ?? '', credential);
     if (isInProgress(outcome)) {
       this.warnUnavailable('HTTP 409: still processing an earlier attempt', attempt);
       throw new UpstreamUnavailableError(
@@ -337,6 +349,15 @@ export class SyncteraClient {
       'upstream unavailable',
     );
   }
+}
+
+/**
+ * Whether the upstream may still be processing an attempt that ended so: no answer, an answer
+ * that was someone else's, or a gateway's 502/504 in front of Synctera.
+ */
+function mayBeProcessing(outcome: AttemptOutcome): boolean {
+  if (outcome.kind !== 'response') return true;
+  return outcome.status === 502 || outcome.status === 504;
 }
 
 /** The answer's `X-Request-Id` made fit to quote in an error (a created session does not carry it). */

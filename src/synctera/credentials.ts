@@ -18,8 +18,10 @@ type Range = [start: number, end: number];
  * base64 and base64url forms, letter case ignored. Text is scanned as it is and percent-decoded,
  * so a run that is URL-encoded (wholly or in part) or re-cased is found too. A credential shorter
  * than the window has no such run: it is then found whole (as is or URL-encoded, not in base64,
- * where a handful of characters would match ordinary text by chance). Made per request and kept
- * by nothing else, so nothing derived from a credential outlives its request.
+ * where a handful of characters would match ordinary text by chance). A caller's is made when
+ * an answer is read and dropped right after, so nothing derived from a caller's credential
+ * outlives its request, nor is held while the upstream is awaited; the server key's lives with
+ * the server.
  */
 export class CredentialScanner {
   private readonly width: number;

@@ -10,8 +10,9 @@ export type AttemptOutcome =
       readonly status: number;
       readonly retryAfter: string | undefined;
       /**
-       * An earlier attempt of this call (same key) ended without an answer: the upstream may
-       * still be processing it, so a 409 means "in progress", not a conflict.
+       * An earlier attempt of this call (same key) may still be being processed upstream (it got
+       * no answer, another request's, or a gateway's 502/504): a 409 then means "in progress",
+       * not a conflict.
        */
       readonly afterUnanswered: boolean;
     }

@@ -20,11 +20,12 @@ export interface Upstream {
   readonly apiKeyScanner: CredentialScanner | undefined;
   readonly logger: Logger;
   /**
-   * Sends later attempts on new connections. For a connection that delivered an answer to
-   * another request: it is out of step, and whichever request is sent on it next would read an
-   * answer that is not its own. The old connections close once their requests have finished.
+   * Sends later attempts on new connections, when `served` (the pool an attempt went out on) is
+   * still the current one. For a connection that delivered an answer to another request: it is
+   * out of step, and whichever request is sent on it next would read an answer that is not its
+   * own. The old connections close once their requests have finished.
    */
-  replaceConnections(): void;
+  replaceConnections(served: Dispatcher): void;
   /** Closes the pools once in-flight calls have finished. */
   close(): Promise<void>;
 }
@@ -46,6 +47,7 @@ export function createUpstream(
     });
   let pool = newPool();
   const retired = new Set<Promise<void>>();
+  let closing = false;
   const policy = { ...DEFAULT_RETRY_POLICY, ...retryPolicy, maxRetries: config.maxRetries };
   return {
     get dispatcher() {
@@ -57,13 +59,16 @@ export function createUpstream(
     apiKey: config.apiKey,
     apiKeyScanner: config.apiKey === undefined ? undefined : new CredentialScanner(config.apiKey),
     logger,
-    replaceConnections() {
+    replaceConnections(served) {
+      // Once per out-of-step pool, however many of its answers were strays; none once closing.
+      if (served !== pool || closing) return;
       const old = pool;
       pool = newPool();
-      const closing = old.close().finally(() => retired.delete(closing));
-      retired.add(closing);
+      const oldClosed = old.close().finally(() => retired.delete(oldClosed));
+      retired.add(oldClosed);
     },
     async close() {
+      closing = true;
       await Promise.all([pool.close(), ...retired]);
     },
   };

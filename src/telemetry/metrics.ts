@@ -100,7 +100,7 @@ export class Metrics {
   private readonly retries = children(
     new Counter({
       name: 'upstream_retries_total',
-      help: 'Retries of the Synctera call, by reason (status-429, status-502, status-503, status-504, network-error).',
+      help: 'Retries of the Synctera call, by reason (status-429, status-502, status-503, status-504, network-error, in-progress, stray-answer).',
       labelNames: ['reason'],
       registers: [this.registry],
     }),

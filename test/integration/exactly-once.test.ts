@@ -49,6 +49,28 @@ describe('exactly one session per intent', () => {
     expect(emulator.sessionsCreated).toBe(1);
   });
 
+  it('retries a 409 that follows an answer for another customer: our POST may still be processed', async () => {
+    const { emulator } = stack();
+    const stray = {
+      session_id: 'stray-session',
+      state: 'PENDING',
+      url: 'https://verify.example.com/s/stray',
+      person_id: '5e0a9d8c-7b6f-4a5e-9d4c-3b2a1f0e9d8c',
+    };
+    emulator.injectFault({ kind: 'respond', status: 201, body: stray });
+    emulator.injectFault({ kind: 'respond', status: 409, body: { status: 409, detail: 'busy' } });
+    const { body } = await stack().execute(CreateSessionDocument, PERSON, {
+      ...AUTH,
+      'idempotency-key': 'after-stray-409',
+    });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.createDocumentVerificationSession.session.customer).toMatchObject({
+      id: PERSON_ID,
+    });
+    expect(emulator.requests).toHaveLength(3);
+    expect(emulator.sessionsCreated).toBe(1);
+  });
+
   it('keeps a 409 on the first attempt of a key an IDEMPOTENCY_CONFLICT, with the key', async () => {
     stack().emulator.injectFault({
       kind: 'respond',

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AUTH, PERSON_ID, postGraphQL, startStack, useStack } from '../helpers/stack';
 import { until } from '../helpers/until';
+import { loadConfig } from '../../src/config';
+import { startEmulator } from '../../src/emulator';
+import { createServer } from '../../src/http/server';
+import { createLogger } from '../../src/logger';
 
 /** A committed operation of schema/operations: its name is one the label keeps. */
 const MUTATION = readFileSync(
@@ -272,5 +276,27 @@ describe('closing a server with METRICS_PORT', () => {
     expect((await fetch(metricsUrl)).status).toBe(200);
     await stack.close();
     await expect(fetch(metricsUrl)).rejects.toThrow();
+  });
+});
+
+describe('METRICS_PORT when the server listens on no particular host', () => {
+  it('listens on every interface, as the GraphQL port does, so pods can be scraped', async () => {
+    const emulator = await startEmulator();
+    const subgraph = await createServer({
+      config: loadConfig({ SYNCTERA_BASE_URL: emulator.url, METRICS_PORT: '0' }),
+      logger: createLogger('silent'),
+    });
+    try {
+      await subgraph.listen(0);
+      const { port } = new URL(subgraph.metricsUrl() ?? '');
+      for (const host of ['127.0.0.1', '[::1]']) {
+        const response = await fetch(`http://${host}:${port}/metrics`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('x-request-id')).toMatch(/^[\da-f-]{36}$/);
+      }
+    } finally {
+      await subgraph.close();
+      await emulator.close();
+    }
   });
 });
