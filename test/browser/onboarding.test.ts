@@ -272,7 +272,7 @@ describe('the web example, through the gateway, in Chromium', () => {
   });
 
   browserTest(
-    'IDEMPOTENCY_CONFLICT (upstream 409): the next try is a new request',
+    'IDEMPOTENCY_CONFLICT (upstream 409, still processing): the next try keeps the key, one session',
     async ({ page }) => {
       supergraph.emulator.injectFault({ kind: 'respond', status: 409 }, 1);
       await openPage(page);
@@ -281,13 +281,13 @@ describe('the web example, through the gateway, in Chromium', () => {
 
       const problem = await shownProblem(page);
       expect(problem.code).toBe('IDEMPOTENCY_CONFLICT');
-      expect(problem.text).toContain('send it as a new request');
+      expect(problem.text).toContain('still being processed');
 
       await startButton(page).click();
       await shownSession(page);
-      const [conflicted, fresh] = keysSent();
-      expect(fresh).toMatch(UUID);
-      expect(fresh).not.toBe(conflicted);
+      const [conflicted, retried] = keysSent();
+      expect(retried).toBe(conflicted);
+      expect(supergraph.emulator.sessionsCreated).toBe(1);
     },
   );
 

@@ -43,9 +43,10 @@ const BY_CODE: Record<string, { readonly message: string; readonly retryable: bo
     retryable: false,
   },
   IDEMPOTENCY_CONFLICT: {
-    message:
-      'This request was already used with other details. Press “Start verification” to send it as a new request.',
-    retryable: false,
+    // This page makes one key per input, so a conflict on the same input means Synctera still
+    // holds an unfinished request under this key: a new key would start a second session.
+    message: `An earlier request with these details is still being processed. Wait a moment. ${RETRY_IS_SAFE}`,
+    retryable: true,
   },
   RATE_LIMITED: {
     message: `Too many verifications were started just now. Wait a minute. ${RETRY_IS_SAFE}`,

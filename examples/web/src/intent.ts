@@ -20,8 +20,6 @@ export interface IdempotencyKeys {
    * `extensions.idempotencyKey` on an error): the one a retry must reuse.
    */
   adopt(key: string | undefined): void;
-  /** Forgets the intent: the next submission gets a new key (after IDEMPOTENCY_CONFLICT). */
-  forget(): void;
 }
 
 export function useIdempotencyKeys(): IdempotencyKeys {
@@ -38,9 +36,6 @@ export function useIdempotencyKeys(): IdempotencyKeys {
     },
     adopt(key) {
       if (key !== undefined && intent.current !== undefined) intent.current.key = key;
-    },
-    forget() {
-      intent.current = undefined;
     },
   };
 }

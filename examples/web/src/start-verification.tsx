@@ -72,8 +72,6 @@ export function StartVerification() {
     } catch (error) {
       const described = describeError(error, requestId);
       keys.adopt(described.idempotencyKey);
-      // The key was used with another body: this intent cannot go on under it.
-      if (described.code === 'IDEMPOTENCY_CONFLICT') keys.forget();
       setProblem(described);
     } finally {
       inFlight.current = false;
