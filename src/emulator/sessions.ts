@@ -36,7 +36,7 @@ export function newSession(request: SessionRequest): EmulatedSession {
 }
 
 /** The path of a session's page, under the emulator's origin. */
-export function sessionPagePath(sessionId: string): string {
+function sessionPagePath(sessionId: string): string {
   return `/session/${sessionId}`;
 }
 

@@ -7,7 +7,7 @@ import type { DocumentNode, Token } from 'graphql';
  * few operations real clients send many times over, and a ceiling on what callers sending ever
  * new documents can make the process keep.
  */
-export const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
+const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Per-item costs of a parsed document on V8's heap, rounded up from what a 64-bit Node keeps

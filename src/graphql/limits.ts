@@ -89,7 +89,7 @@ export function limitValidationRules(limits: OperationLimits): ValidationRule[] 
  * At most `max` `createDocumentVerificationSession` fields per operation, counted by response
  * key (alias or name) through inline fragments and fragment spreads, as they would execute.
  */
-export function sessionFieldsRule(max: number): ValidationRule {
+function sessionFieldsRule(max: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
       const responseKeys = sessionFieldResponseKeys(operation.selectionSet, {

@@ -21,7 +21,7 @@ export class HttpError extends Error {
 }
 
 /** The body of every refusal: one error, shaped as GraphQL errors are. */
-export function refusalBody(message: string, code: string, requestId: string) {
+function refusalBody(message: string, code: string, requestId: string) {
   return { errors: [{ message, extensions: { code, requestId } }] };
 }
 

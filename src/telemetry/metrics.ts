@@ -9,7 +9,7 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
  * Upstream attempt buckets, in seconds: fine where a healthy upstream answers (50 ms to 1 s),
  * coarser up to the default attempt budget (10 s) and just past it, where timeouts land.
  */
-export const UPSTREAM_DURATION_BUCKETS = [
+const UPSTREAM_DURATION_BUCKETS = [
   0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.4, 0.6, 1, 1.5, 2.5, 4, 6, 10, 15,
 ];
 

@@ -6,7 +6,7 @@ import { Kind, parse } from 'graphql';
  * The committed operations (schema/operations, shipped with the package and the artifact):
  * the frontends' operations, whose names are the only ones the metrics keep.
  */
-export const OPERATIONS_DIR = resolve(__dirname, '../../schema/operations');
+const OPERATIONS_DIR = resolve(__dirname, '../../schema/operations');
 
 /** The names of the operations in the `.graphql` files of `dir`, read once at start-up. */
 export function readOperationNames(dir: string = OPERATIONS_DIR): ReadonlySet<string> {

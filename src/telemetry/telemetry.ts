@@ -82,8 +82,8 @@ export class Telemetry {
       this.metrics?.error(code);
       if (this.tracing === undefined) return;
       const span = trace.getActiveSpan();
-      span?.addEvent('graphql.error', { 'graphql.error.code': code });
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      span?.addEvent('graphql.error', { 'graphql.error.code': String(code) });
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: String(code) });
     },
     operation: (type, name) => {
       const span = this.tracing === undefined ? undefined : trace.getActiveSpan();

@@ -25,7 +25,7 @@ import { redactUrl } from '../utils/redact-url';
 import { TRACES_SHUTDOWN_FLUSH_MS, type TracingConfig } from './tracing-config';
 
 /** The instrumentation scope of every span of this subgraph. */
-export const TRACER_NAME = 'document-verification-subgraph';
+const TRACER_NAME = 'document-verification-subgraph';
 
 /** Tracing while it runs: what the server creates spans with, and how it stops. */
 export interface Tracing {

@@ -10,12 +10,12 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  * customer. Apollo's cache control plugin is disabled (this schema has no cache hints, and it
  * runs a hook on every resolved field).
  */
-export const GRAPHQL_CACHE_CONTROL = 'no-store';
+const GRAPHQL_CACHE_CONTROL = 'no-store';
 
 /** What the server's telemetry learns from Apollo Server about one request. */
 export interface GraphQLObserver {
   /** An error of the answer, by its `extensions.code`. */
-  error(code: string): void;
+  error(code: unknown): void;
   /** The operation Apollo resolved, such as `mutation CreateSession`. */
   operation(type: string, name: string | null | undefined): void;
 }
@@ -50,7 +50,7 @@ export function requestPlugin(observer?: GraphQLObserver): ApolloServerPlugin<Co
           if (response.body.kind !== 'single') return;
           const { errors } = response.body.singleResult;
           if (errors === undefined) return;
-          for (const error of errors) observer?.error(String(error.extensions?.code));
+          for (const error of errors) observer?.error(error.extensions?.code);
           response.body.singleResult.errors = withRequestId(errors, contextValue.requestId);
         },
       };
