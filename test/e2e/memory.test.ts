@@ -94,8 +94,8 @@ const FLOODS: readonly Flood[] = [
     // Everything made from a caller's token lives at most as long as its call: a slow upstream
     // must not let many calls each hold what an 8 KiB token's redaction needs.
     name: 'mutations with an 8 KiB token while the upstream takes 500 ms',
-    count: 120,
-    concurrency: 60,
+    count: 48,
+    concurrency: 16,
     upstreamDelayMs: 500,
     headers: () => ({ authorization: longAuthorization() }),
     body: () => ({
