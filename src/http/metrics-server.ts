@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import { listenAt } from './listen';
 import type { Logger } from '../logger';
 import type { Metrics } from '../telemetry/metrics';
 import { METRICS_PATH, PROBE_METHODS, registerMetricsRoute } from './operations-routes';
@@ -51,16 +51,7 @@ export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsSe
       await fastify.ready();
       // As the GraphQL listener does: every interface when no host is given, so the pods can be
       // scraped on their own address.
-      await new Promise<void>((resolve, reject) => {
-        fastify.server.once('error', reject);
-        fastify.server.listen(port, host, () => {
-          fastify.server.off('error', reject);
-          resolve();
-        });
-      });
-      const { port: bound } = fastify.server.address() as AddressInfo;
-      const shownHost = host ?? 'localhost';
-      shownUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${bound}${METRICS_PATH}`;
+      shownUrl = await listenAt(fastify.server, port, host, METRICS_PATH);
       return shownUrl;
     },
     url: () => shownUrl,

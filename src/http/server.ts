@@ -4,7 +4,6 @@ import type {
   ServerOptions as HttpServerOptions,
   ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -20,6 +19,7 @@ import { Metrics } from '../telemetry/metrics';
 import { Telemetry } from '../telemetry/telemetry';
 import type { Tracing } from '../telemetry/tracing';
 import { registerCors } from './cors';
+import { listenAt } from './listen';
 import { createMetricsServer } from './metrics-server';
 import { GRAPHQL_METHODS, GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
 import { PROBE_METHODS, registerOperationsRoutes } from './operations-routes';
@@ -263,19 +263,11 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     httpServer,
     upstream,
     async listen(port = config.port, host?: string) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
+      const url = await listenAt(httpServer, port, host, GRAPHQL_PATH);
       if (metricsServer !== undefined && config.metricsPort !== undefined) {
         await metricsServer.listen(config.metricsPort, host);
       }
-      const address = httpServer.address() as AddressInfo;
-      const shownHost = host ?? 'localhost';
-      return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}${GRAPHQL_PATH}`;
+      return url;
     },
     metricsUrl: () => metricsServer?.url(),
     drain() {
