@@ -54,10 +54,8 @@ export interface SyncteraClientOptions {
 interface SessionCall {
   readonly authorization: string;
   /**
-   * The scanner of the credential inside `authorization`, to keep out of everything the upstream
-   * sends back. Made when an answer or a failure is read and dropped right after, never held
-   * across the wait for the upstream: a long token's scanner is large, and callers may hold many
-   * calls open at once.
+   * The scanner of the credential sent, made when an answer is read and dropped right after: a
+   * long token's scanner is large, and must not be held by every call waiting for the upstream.
    */
   readonly credential: () => CredentialScanner;
   readonly idempotencyKey: string;
@@ -73,19 +71,17 @@ interface AttemptRecord {
   readonly outcome: AttemptOutcome;
   readonly durationMs: number;
   readonly span: Span | undefined;
-  /** The answer's status; null without an answer. */
+  /** Null without an answer. */
   readonly status: number | null;
-  /** The body; undefined without an answer or when larger than {@link MAX_RESPONSE_BYTES}. */
+  /** Undefined without an answer or past {@link MAX_RESPONSE_BYTES}. */
   readonly text?: string;
-  /** The answer's `X-Request-Id`, as it came (not yet fit to quote). */
+  /** The answer's `X-Request-Id`, not yet fit to quote. */
   readonly upstreamRequestId?: string;
-  /** Why there was no answer (quotable: the credential redacted). */
+  /** Why there was no answer, redacted, and as a metrics label. */
   readonly failure?: string;
-  /** The same, as a metrics label. */
   readonly failureKind?: FailureKind;
-  /** A 2xx's session, once checked. */
+  /** A 2xx's session once checked, or why it could not be used. */
   readonly session?: DocumentVerificationSession;
-  /** Why a 2xx could not be used. */
   readonly invalid?: InvalidUpstreamAnswer;
 }
 
@@ -94,13 +90,15 @@ interface AttemptRecord {
  * operation share one upstream call; one key used with two bodies is refused before it leaves.
  */
 export class SyncteraClient {
-  private readonly bodiesByKey = new Map<string, string>();
+  /** The loader's cache, by `${idempotencyKey}\n${json}`: also where a key's earlier use is found. */
+  private readonly calls = new Map<string, Promise<CreateDocumentVerificationSessionPayload>>();
   private readonly loader = new DataLoader<
     SessionCall,
     CreateDocumentVerificationSessionPayload,
     string
   >((calls) => Promise.all(calls.map((call) => this.send(call).catch((error: Error) => error))), {
-    cacheKeyFn: (call) => `${call.idempotencyKey}\n${call.json}`,
+    cacheKeyFn: callKey,
+    cacheMap: this.calls,
   });
 
   constructor(private readonly options: SyncteraClientOptions) {}
@@ -115,21 +113,22 @@ export class SyncteraClient {
     const { apiKeyScanner } = upstream;
     const token = authorization.credential;
     const body = toSessionRequestBody(input);
-    const json = JSON.stringify(body);
-    const earlier = this.bodiesByKey.get(idempotencyKey);
-    if (earlier !== undefined && earlier !== json) {
-      throw new IdempotencyConflictError(
-        `The idempotency key "${idempotencyKey}" is used for two different inputs in this operation: give each field its own idempotencyKey.`,
-      );
-    }
-    this.bodiesByKey.set(idempotencyKey, json);
-    return this.loader.load({
+    const call: SessionCall = {
       authorization: authorization.header,
       credential: () => apiKeyScanner ?? new CredentialScanner(token),
       idempotencyKey,
       body,
-      json,
-    });
+      json: JSON.stringify(body),
+    };
+    const key = callKey(call);
+    for (const earlier of this.calls.keys()) {
+      if (earlier !== key && earlier.startsWith(`${idempotencyKey}\n`)) {
+        throw new IdempotencyConflictError(
+          `The idempotency key "${idempotencyKey}" is used for two different inputs in this operation: give each field its own idempotencyKey.`,
+        );
+      }
+    }
+    return this.loader.load(call);
   }
 
   /**
@@ -365,6 +364,11 @@ function quotedRequestId(record: AttemptRecord, credential: CredentialScanner): 
   const { upstreamRequestId } = record;
   if (upstreamRequestId === undefined) return null;
   return quotable(upstreamRequestId, credential, MAX_UPSTREAM_REQUEST_ID) || null;
+}
+
+/** A key never holds a line break (idempotency-key.ts), so the key ends at the first one. */
+function callKey(call: SessionCall): string {
+  return `${call.idempotencyKey}\n${call.json}`;
 }
 
 /** Why an attempt got no answer, as a metrics label. */

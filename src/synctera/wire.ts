@@ -152,8 +152,8 @@ export function toDocumentVerificationSession(
   // break is no credential character, so nothing joins across two fields. The URL scalar
   // returns the parsed href, which can join what the raw text kept apart, so both are scanned.
   const scanned = [sessionId, id, state, personId, businessId, rawUrl];
-  const href = httpUrl(rawUrl)?.href;
-  if (href !== undefined && href !== rawUrl) scanned.push(href);
+  const url = httpUrl(rawUrl);
+  if (url !== undefined && url.href !== rawUrl) scanned.push(url.href);
   if (credential.appearsIn(scanned.join('\n'))) {
     throw new InvalidUpstreamAnswer(
       'Synctera answered with a session that repeats part of the credentials it was sent; it is not passed on.',
@@ -172,7 +172,8 @@ export function toDocumentVerificationSession(
       `Synctera answered with an id that is not 1-${MAX_UPSTREAM_ID} visible ASCII characters.`,
     );
   }
-  if (!isSessionUrl(rawUrl)) {
+  // The raw text too: the URL parser drops tabs and line breaks and percent-encodes controls.
+  if (url === undefined || rawUrl.length > MAX_SESSION_URL || !VISIBLE_ASCII.test(rawUrl)) {
     throw new InvalidUpstreamAnswer('Synctera answered without a valid session url.');
   }
   return { id, sessionId, state, url: rawUrl, customer };
@@ -225,15 +226,6 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
 
 function isUpstreamId(text: string): boolean {
   return text.length <= MAX_UPSTREAM_ID && VISIBLE_ASCII.test(text);
-}
-
-/**
- * An http(s) URL written in visible ASCII, as RFC 3986 writes one. The raw text is checked, not
- * only the parse: the URL parser drops tabs and line breaks and percent-encodes other controls,
- * so a parse that succeeds says nothing of what the text held.
- */
-function isSessionUrl(text: string): boolean {
-  return text.length <= MAX_SESSION_URL && VISIBLE_ASCII.test(text) && httpUrl(text) !== undefined;
 }
 
 /** An unknown state made fit to quote: printable ASCII only, redacted and cut short. */

@@ -15,22 +15,15 @@ import type { AttemptEnd, Metrics } from './metrics';
 /** W3C Trace Context headers, as forwarded or injected upstream. */
 export type TraceHeaders = Readonly<Record<string, string>>;
 
-/** The `traceparent` version this process knows; a later one is forwarded as this one. */
-const TRACEPARENT_VERSION = '00';
-/** Most list members a `tracestate` may have (W3C Trace Context). */
+/** W3C Trace Context's limits: a `tracestate` past them is dropped, not cut. */
 const MAX_TRACESTATE_MEMBERS = 32;
-/** Longest `tracestate` a hop must propagate; a longer one is dropped, not cut (W3C Trace Context). */
 const MAX_TRACESTATE_LENGTH = 512;
 
 /**
- * The caller's `traceparent` and `tracestate` as W3C Trace Context accepts them, to forward
- * upstream while this process does not trace (what the specification asks of a hop that does not
- * take part), and to continue when it does. Undefined without a valid `traceparent`: version
- * `ff`, an all-zero trace or parent id, upper-case hex, or data after version 00's four fields
- * make it invalid, and a `tracestate` means nothing without it. A later version's first four
- * fields are kept and sent as version 00, as the specification asks. A `tracestate` that is not
- * valid as a whole (a bad key or value, a repeated key, more than 32 members or 512 characters)
- * is dropped, never partly forwarded.
+ * The caller's `traceparent` and `tracestate` as W3C Trace Context accepts them: forwarded
+ * upstream while this process does not trace, continued when it does. Undefined without a valid
+ * `traceparent` (a `tracestate` means nothing without it); a later version is sent as version 00,
+ * and a `tracestate` is valid as a whole or dropped, never partly forwarded.
  */
 export function callerTraceHeaders(headers: IncomingHttpHeaders): TraceHeaders | undefined {
   const { traceparent } = headers;
@@ -39,7 +32,7 @@ export function callerTraceHeaders(headers: IncomingHttpHeaders): TraceHeaders |
   const parsed = parseTraceParent(traceparent);
   if (parsed === null) return undefined;
   const flags = parsed.traceFlags.toString(16).padStart(2, '0');
-  const forwarded = `${TRACEPARENT_VERSION}-${parsed.traceId}-${parsed.spanId}-${flags}`;
+  const forwarded = `00-${parsed.traceId}-${parsed.spanId}-${flags}`;
   const tracestate = validTraceState(headerText(headers.tracestate));
   return tracestate === undefined
     ? { traceparent: forwarded }
@@ -47,9 +40,8 @@ export function callerTraceHeaders(headers: IncomingHttpHeaders): TraceHeaders |
 }
 
 /**
- * `raw` without blanks and empty list members, when every member is valid. OpenTelemetry's
- * TraceState skips the members it cannot take (bad ones, repeated keys, past the limits): the
- * header is valid exactly when it skips none.
+ * `raw` without blanks and empty members, when every member is valid: OpenTelemetry's TraceState
+ * skips the members it cannot take, so the header is valid exactly when it skips none.
  */
 function validTraceState(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
@@ -63,13 +55,11 @@ function validTraceState(raw: string | undefined): string | undefined {
   return new TraceState(normalized).serialize() === normalized ? normalized : undefined;
 }
 
-/** What the client reports when an attempt ends. */
+/** What the client reports when an attempt ends; `retryReason` is set when another follows. */
 export interface AttemptReport {
-  /** 1 for the first attempt. */
   readonly attempt: number;
   readonly end: AttemptEnd;
   readonly seconds: number;
-  /** Set when another attempt follows. */
   readonly retryReason: string | undefined;
 }
 
