@@ -52,10 +52,7 @@ function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
 /** A Host header's value: a host name or IP literal, and an optional port (RFC 9110). */
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::\d{0,5})?$/;
 
-/**
- * The refusal of a request whose Host is missing (HTTP/1.1) or not a host: RFC 9112 requires a
- * 400. An HTTP/1.0 request may omit it; undefined then, and for every sane Host.
- */
+/** RFC 9112's 400 for a Host missing (HTTP/1.1 only) or not a host; undefined for a sane one. */
 function hostRefusal(req: IncomingMessage): HttpError | undefined {
   const { host } = req.headers;
   if (host === undefined && req.httpVersion === '1.0') return undefined;
@@ -70,10 +67,7 @@ function hostRefusal(req: IncomingMessage): HttpError | undefined {
   );
 }
 
-/**
- * Gives an HTTP/1.0 request without Host the connection's local address as its host, as RFC 9112
- * reconstructs its target URI: the GraphQL integration builds a URL from it.
- */
+/** An HTTP/1.0 request without Host gets the local address, as RFC 9112 rebuilds its URI. */
 function defaultHost(req: IncomingMessage): void {
   if (req.headers.host !== undefined) return;
   const { localAddress = '127.0.0.1', localPort } = req.socket;
@@ -81,10 +75,7 @@ function defaultHost(req: IncomingMessage): void {
   req.headers.host = localPort === undefined ? address : `${address}:${localPort}`;
 }
 
-/**
- * The path (and query) of a request target: an absolute-form target (`http://host/graphql`, as
- * proxies send) is served as its path (RFC 9112); any other target is left as it is.
- */
+/** An absolute-form target (`http://host/graphql`, as proxies send) served as its path. */
 function originFormUrl(req: IncomingMessage): string {
   const url = req.url ?? '/';
   if (url.startsWith('/') || !URL.canParse(url)) return url;
@@ -95,10 +86,7 @@ function originFormUrl(req: IncomingMessage): string {
 /** Options of {@link createServer}. */
 export interface ServerOptions {
   readonly config: Config;
-  /**
-   * The upstream base URL when `config.upstream.baseUrl` is unset, such as the embedded
-   * emulator's. One of the two is required.
-   */
+  /** The upstream base URL when `config.upstream.baseUrl` is unset (the emulator's). */
   readonly upstreamBaseUrl?: string;
   /** Defaults to JSON logs at `config.logLevel`. */
   readonly logger?: Logger;
@@ -115,26 +103,20 @@ export interface ServerOptions {
 /** A started subgraph: Apollo Server behind Fastify on a Node HTTP server, not yet listening. */
 export interface SubgraphServer {
   readonly apollo: ApolloServer<Context>;
-  /** The Fastify instance that routes and answers every request (`inject()` serves one). */
+  /** Routes and answers every request (`inject()` serves one). */
   readonly fastify: FastifyInstance;
   readonly httpServer: Server;
   readonly upstream: Upstream;
-  /**
-   * Listens on `port` (default `config.port`), and with `METRICS_PORT` on that port too (same
-   * host); resolves with the GraphQL endpoint's URL.
-   */
+  /** Listens on `port` (default `config.port`) and `METRICS_PORT`; resolves with `/graphql`'s URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** The URL of `/metrics` on `METRICS_PORT`'s listener, once listening; undefined without one. */
   metricsUrl(): string | undefined;
   /**
    * The first step of a shutdown: `/ready` answers 503 and answers ask clients to close their
-   * connection, so routers move to other replicas; everything is still served until `close()`.
+   * connection; everything is still served until `close()`.
    */
   drain(): void;
-  /**
-   * Stops accepting, lets in-flight requests finish (for up to `config.shutdownGraceMs`, then
-   * their connections are closed), then closes the upstream pool.
-   */
+  /** Stops accepting, lets requests finish within `config.shutdownGraceMs`, closes the pool. */
   close(): Promise<void>;
 }
 

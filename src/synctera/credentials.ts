@@ -16,12 +16,8 @@ type Range = [start: number, end: number];
  * The credential of one upstream call (the token after "Bearer "), as the set of its windows:
  * every run of {@link CREDENTIAL_WINDOW} consecutive characters of the credential and of its
  * base64 and base64url forms, letter case ignored. Text is scanned as it is and percent-decoded,
- * so a run that is URL-encoded (wholly or in part) or re-cased is found too. A credential shorter
- * than the window has no such run: it is then found whole (as is or URL-encoded, not in base64,
- * where a handful of characters would match ordinary text by chance). A caller's is made when
- * an answer is read and dropped right after, so nothing derived from a caller's credential
- * outlives its request, nor is held while the upstream is awaited; the server key's lives with
- * the server.
+ * so a run URL-encoded or re-cased is found too. A credential shorter than the window is found
+ * whole (not in base64, where a few characters would match ordinary text by chance).
  */
 export class CredentialScanner {
   private readonly width: number;
@@ -31,7 +27,6 @@ export class CredentialScanner {
   constructor(credential: string) {
     this.width = Math.min(CREDENTIAL_WINDOW, credential.length);
     const forms = credential.length < CREDENTIAL_WINDOW ? [credential] : withBase64(credential);
-    // One array of the exact size: a long token's windows are a large object, made once.
     const windows = new Float64Array(
       forms.reduce((sum, form) => sum + Math.max(0, form.length - this.width + 1), 0),
     );
@@ -57,8 +52,7 @@ export class CredentialScanner {
 
   /**
    * Whether `text` repeats any part of the credential. Never for a credential shorter than the
-   * window: it has no part in that sense, and a few common characters (a one-letter token is in
-   * every URL) must not make a whole answer unusable; its text is still redacted.
+   * window: a one-letter token is in every URL, and must not make every answer unusable.
    */
   appearsIn(text: string): boolean {
     return this.width === CREDENTIAL_WINDOW && this.find(text).length > 0;
@@ -113,9 +107,8 @@ const RADIX = 94;
 
 /**
  * Calls `found` with the value of every window of `width` characters of `text` and the index
- * its window ends at. A window's value is its digits read as one number in base 94: exact in a
- * double for 8 digits (94^8 < 2^53), so windows are compared as numbers, without a string or an
- * object each (an 8 KiB token has some 40,000 windows).
+ * its window ends at: its digits read as one number in base 94, exact in a double for 8 digits
+ * (94^8 < 2^53), so that a long token's many windows need no string or object each.
  */
 function windowValues(
   text: string,
@@ -132,7 +125,6 @@ function windowValues(
       value = 0;
       continue;
     }
-    // The digit leaving the window is taken off the top: no float modulo on the hot path.
     if (run >= width) value -= digitAt(text, i - width) * top;
     value = value * RADIX + digit;
     run += 1;
