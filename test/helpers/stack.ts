@@ -73,8 +73,8 @@ export async function startStack(
     subgraph,
     url,
     execute: (document, variables, headers = AUTH) =>
-      postGraphQL(
-        url,
+      injectGraphQL(
+        subgraph,
         { query: typeof document === 'string' ? document : print(document), variables },
         headers,
       ),
@@ -103,6 +103,29 @@ export function useStack(
     if (stack === undefined) throw new Error('useStack: the stack starts in beforeAll');
     return stack;
   };
+}
+
+/**
+ * POSTs a GraphQL request body to the subgraph through Fastify's `inject()`, no socket on the
+ * caller's side (the subgraph's upstream calls are real), and reads the JSON answer.
+ */
+export async function injectGraphQL<TData>(
+  subgraph: SubgraphServer,
+  body: unknown,
+  headers: Record<string, string> = AUTH,
+): Promise<HttpResult<TData>> {
+  const answer = await subgraph.fastify.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
+  const answerHeaders = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value !== undefined) answerHeaders.set(name, String(value));
+  }
+  const text = answer.body;
+  return { status: answer.statusCode, headers: answerHeaders, text, body: JSON.parse(text) };
 }
 
 /** POSTs a GraphQL request body to `url` and reads the JSON answer. */
