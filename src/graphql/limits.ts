@@ -99,9 +99,9 @@ export function operationRules(
 function sessionFieldsRule(max: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const responseKeys = sessionFieldResponseKeys(operation.selectionSet, {
-        fragment: (name) => context.getFragment(name),
-      });
+      const responseKeys = sessionFieldResponseKeys(operation.selectionSet, (name) =>
+        context.getFragment(name),
+      );
       if (responseKeys.size > max) {
         context.reportError(
           new OperationLimitError(
