@@ -27,44 +27,37 @@ import { TRACES_SHUTDOWN_FLUSH_MS, type TracingConfig } from './tracing-config';
 /** The instrumentation scope of every span of this subgraph. */
 const TRACER_NAME = 'document-verification-subgraph';
 
-/** Tracing while it runs: what the server creates spans with, and how it stops. */
 export interface Tracing {
   readonly tracer: Tracer;
   /** W3C Trace Context, for the `traceparent`/`tracestate` of upstream calls. */
   readonly propagator: TextMapPropagator;
   /** Fields for a pino `mixin`: the active span's `trace_id` and `span_id`, if any. */
   readonly logFields: () => Record<string, string>;
-  /** Exports the spans buffered so far. */
   flush(): Promise<void>;
   /**
-   * Where failures of the exporter are told (a warning log line): once when exporting starts
-   * failing, and once when it works again, so a collector down for hours is one line, not one
-   * per batch. Nothing is told before this is set.
+   * Where exporter failures are told: once when exporting starts failing and once when it works
+   * again, so a collector down for hours is one line, not one per batch.
    */
   reportTo(report: TracingReport): void;
   /**
-   * Exports the spans still buffered, for at most `timeoutMs`, then stops; the process-wide
-   * registration is undone. It never rejects: a collector that is down or does not answer costs
-   * the spans, never the shutdown, and is told through {@link reportTo}.
+   * Exports what is still buffered for at most `timeoutMs`, then undoes the process-wide
+   * registration. Never rejects: a dead collector costs the spans, never the shutdown.
    */
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
-/** What tracing tells about the exporter (a logger's `warn` and `info` fit). */
+/** A logger's `warn` and `info` fit. */
 export interface TracingReport {
   warn(fields: Record<string, unknown>, message: string): void;
   info(fields: Record<string, unknown>, message: string): void;
 }
 
-/** The longest reason of an export failure shown in a log line. */
 const MAX_REASON_LENGTH = 300;
 
 /**
- * Starts tracing: a tracer provider exporting to `config.tracesUrl` in batches (OTLP over HTTP;
- * `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`, `OTEL_EXPORTER_OTLP_HEADERS` and the exporter's other
- * standard variables apply), registered process-wide with an AsyncLocalStorage context manager so
- * the request span stays active across the awaits of Apollo Server, the resolvers and the upstream
- * call. `exporter` replaces the OTLP one (tests).
+ * Exports to `config.tracesUrl` in batches (OTLP over HTTP; the SDK's standard `OTEL_*` variables
+ * apply). The AsyncLocalStorage context manager keeps the request span active across the awaits
+ * of Apollo Server, the resolvers and the upstream call. `exporter` replaces the OTLP one (tests).
  */
 export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tracing {
   let report: TracingReport | undefined;
@@ -122,8 +115,8 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
 }
 
 /**
- * The exporter, telling its failures: the batch processor hands them to OpenTelemetry's global
- * error handler, which says nothing unless a diagnostic logger is set up.
+ * The batch processor hands export failures to OpenTelemetry's global error handler, which says
+ * nothing unless a diagnostic logger is set up: this exporter tells them.
  */
 class ReportingExporter implements SpanExporter {
   private failing = false;
@@ -154,7 +147,7 @@ class ReportingExporter implements SpanExporter {
     });
   }
 
-  /** The last spans are lost at shutdown; told even if earlier failures were. */
+  /** Told even if earlier failures were. */
   lost(reason: string): void {
     this.report()?.warn(
       { tracesUrl: redactUrl(this.tracesUrl), reason },
@@ -172,8 +165,8 @@ class ReportingExporter implements SpanExporter {
 }
 
 /**
- * Why an export failed, fit for a log line: the error's message only (never its data, which may
- * be the collector's answer), without the parts of the traces URL that may be credentials.
+ * The error's message only (its data may be the collector's answer), without the parts of the
+ * traces URL that may be credentials.
  */
 function reasonOf(error: unknown, tracesUrl: string): string {
   let reason = error instanceof Error ? error.message : String(error ?? 'unknown');
