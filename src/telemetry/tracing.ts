@@ -1,7 +1,6 @@
 import {
   context,
   propagation,
-  type Span,
   type TextMapPropagator,
   trace,
   type Tracer,
@@ -24,7 +23,6 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { redactUrl } from '../utils/redact-url';
 import { TRACES_SHUTDOWN_FLUSH_MS, type TracingConfig } from './tracing-config';
 
-/** The instrumentation scope of every span of this subgraph. */
 const TRACER_NAME = 'document-verification-subgraph';
 
 export interface Tracing {
@@ -81,7 +79,7 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
     tracer: provider.getTracer(TRACER_NAME),
     propagator,
     logFields: (): Record<string, string> => {
-      const span: Span | undefined = trace.getActiveSpan();
+      const span = trace.getActiveSpan();
       // A fresh object each time: pino merges the line's own fields into it.
       if (span === undefined) return {};
       const { traceId, spanId } = span.spanContext();
