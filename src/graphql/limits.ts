@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import type { OperationLimits } from '../config';
+import { isJsonObject } from '../utils/json';
 import { SESSION_FIELD, sessionFieldResponseKeys } from '../verification/session-fields';
 
 /** An operation over one of the limits; `formatError` reports it as `BAD_USER_INPUT`. */
@@ -32,9 +33,7 @@ export function queryTextRefusal(
     request.method === 'GET'
       ? [new URLSearchParams(request.search).get('query')]
       : (Array.isArray(body) ? body : [body]).map((operation: unknown) =>
-          typeof operation === 'object' && operation !== null
-            ? (operation as { query?: unknown }).query
-            : undefined,
+          isJsonObject(operation) ? operation.query : undefined,
         );
   const tooLong = (query: unknown) => typeof query === 'string' && longerThan(query, maxBytes);
   if (!queries.some(tooLong)) return undefined;
