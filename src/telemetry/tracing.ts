@@ -58,11 +58,9 @@ const MAX_REASON_LENGTH = 300;
  * of Apollo Server, the resolvers and the upstream call. `exporter` replaces the OTLP one (tests).
  */
 export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tracing {
-  let report: TracingReport | undefined;
   const reporting = new ReportingExporter(
     exporter ?? new OTLPTraceExporter({ url: config.tracesUrl }),
     config.tracesUrl,
-    () => report,
   );
   const provider = new BasicTracerProvider({
     resource: defaultResource().merge(
@@ -70,9 +68,8 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
     ),
     spanProcessors: [new BatchSpanProcessor(reporting)],
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
   const propagator = new W3CTraceContextPropagator();
-  context.setGlobalContextManager(contextManager);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
   return {
@@ -87,7 +84,7 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
     },
     flush: () => provider.forceFlush(),
     reportTo(target) {
-      report = target;
+      reporting.report = target;
     },
     async shutdown(timeoutMs = TRACES_SHUTDOWN_FLUSH_MS) {
       let timer: NodeJS.Timeout | undefined;
@@ -120,11 +117,11 @@ class ReportingExporter implements SpanExporter {
   private failing = false;
   /** Set once shutting down: a failure then is told once, by {@link lost}. */
   closing = false;
+  report: TracingReport | undefined;
 
   constructor(
     private readonly exporter: SpanExporter,
     private readonly tracesUrl: string,
-    private readonly report: () => TracingReport | undefined,
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -132,11 +129,11 @@ class ReportingExporter implements SpanExporter {
       if (result.code === ExportResultCode.SUCCESS) {
         if (this.failing) {
           this.failing = false;
-          this.report()?.info({ tracesUrl: redactUrl(this.tracesUrl) }, 'trace export works again');
+          this.report?.info({ tracesUrl: redactUrl(this.tracesUrl) }, 'trace export works again');
         }
       } else if (!this.failing && !this.closing) {
         this.failing = true;
-        this.report()?.warn(
+        this.report?.warn(
           { tracesUrl: redactUrl(this.tracesUrl), reason: reasonOf(result.error, this.tracesUrl) },
           'trace export failed: spans are being lost until the collector answers',
         );
@@ -147,7 +144,7 @@ class ReportingExporter implements SpanExporter {
 
   /** Told even if earlier failures were. */
   lost(reason: string): void {
-    this.report()?.warn(
+    this.report?.warn(
       { tracesUrl: redactUrl(this.tracesUrl), reason },
       'trace export at shutdown failed: the last spans are lost',
     );
