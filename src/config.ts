@@ -3,70 +3,52 @@ import { DEFAULT_RETRY_POLICY, upstreamBudgetMs } from './synctera/retry-policy'
 import { redactUrl } from './utils/redact-url';
 
 /**
- * Configuration: every environment variable of the contract (docs/contract.md), read and validated in one place.
- * A bad value stops start-up with a message that names the variable.
+ * Every environment variable of docs/configuration.md, read and validated in one place. A bad
+ * value stops start-up with a message that names the variable.
  */
 
-/** The default upstream path; the reference page does not print it, so it stays overridable. */
+/** The reference page does not print the upstream path, so it stays overridable. */
 export const DEFAULT_SESSION_PATH = '/verifications/document_verification_session';
 
-/** Where and how the upstream is called. */
 export interface UpstreamConfig {
-  /**
-   * Base URL such as `https://api-sandbox.synctera.com/v0`. Undefined means "no upstream
-   * configured": outside production the embedded emulator is started in its place.
-   */
+  /** Undefined: no upstream configured, so outside production the emulator starts instead. */
   readonly baseUrl: string | undefined;
-  /** Path of the session endpoint under the base URL. */
   readonly sessionPath: string;
-  /** Server-side key; when set, it replaces the caller's Authorization. Never log it. */
+  /** When set, it replaces the caller's Authorization. Never log it. */
   readonly apiKey: string | undefined;
-  /** Budget for one upstream attempt, in milliseconds. */
+  /** Budget of one attempt. */
   readonly timeoutMs: number;
-  /** Retries after the first attempt (network errors, 429, 502, 503, 504 only). */
   readonly maxRetries: number;
-  /**
-   * Most connections open to the upstream at once; further calls wait in the pool, within their
-   * attempt's deadline. A hanging upstream then holds this many sockets, not one per caller.
-   */
   readonly maxConnections: number;
   /**
-   * The longest one field's upstream work can take, waits included (`upstreamBudgetMs` of the
-   * retry policy): what a router in front must wait, and what the shutdown grace must outlast.
+   * The longest one field's upstream work can take, waits included: what a router in front must
+   * wait, and what the shutdown grace must outlast.
    */
   readonly budgetMs: number;
 }
 
-/** Timeouts of the HTTP server, so slow or stuck clients cannot hold connections for ever. */
 export interface HttpServerConfig {
-  /** Time a client has to send the request's headers. */
   readonly headersTimeoutMs: number;
-  /**
-   * Time a client has to send the whole request, body included. It ends once the request is
-   * received: the answer may take the upstream budget on top.
-   */
+  /** Ends once the request is received: the answer may take the upstream budget on top. */
   readonly requestTimeoutMs: number;
   /**
-   * How long an idle keep-alive connection stays open. Longer than the idle timeout of the
-   * router or load balancer in front, so that they, not this server, close idle connections:
-   * otherwise a request sent as the server closes fails.
+   * Longer than the idle timeout of the router or load balancer in front, so that they close idle
+   * connections: otherwise a request sent as this server closes one fails.
    */
   readonly keepAliveTimeoutMs: number;
 }
 
-/** Limits every operation must pass before any upstream call (checked in parse and validation). */
+/** Limits every operation must pass before any upstream call. */
 export interface OperationLimits {
   /** Most `createDocumentVerificationSession` fields in one operation, fragments included. */
   readonly maxSessionFields: number;
   /** Deepest selection (introspection's `__schema` is not counted). */
   readonly maxDepth: number;
-  /** Most aliases in one operation. */
   readonly maxAliases: number;
   /** Most lexical tokens in one document. */
   readonly maxTokens: number;
   /** Longest query text, in UTF-8 bytes; a longer one is refused before it is parsed. */
   readonly maxQueryBytes: number;
-  /** Largest request body, in bytes. */
   readonly maxBodyBytes: number;
 }
 
@@ -80,45 +62,46 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({
   maxBodyBytes: 1024 * 1024,
 });
 
+/** The variable and range of each limit. */
+const LIMIT_VARIABLES: Readonly<
+  Record<keyof OperationLimits, { name: string; min: number; max: number }>
+> = {
+  maxSessionFields: { name: 'GRAPHQL_MAX_SESSION_FIELDS', min: 1, max: 100 },
+  maxDepth: { name: 'GRAPHQL_MAX_DEPTH', min: 1, max: 100 },
+  maxAliases: { name: 'GRAPHQL_MAX_ALIASES', min: 0, max: 1000 },
+  maxTokens: { name: 'GRAPHQL_MAX_TOKENS', min: 10, max: 100_000 },
+  maxQueryBytes: { name: 'GRAPHQL_MAX_QUERY_BYTES', min: 1024, max: 1024 * 1024 },
+  maxBodyBytes: { name: 'HTTP_MAX_BODY_BYTES', min: 1024, max: 100 * 1024 * 1024 },
+};
+
 /** Browser origins allowed to call the endpoint cross-origin: a list, or `*` for any. */
 export type CorsOrigins = readonly string[] | '*';
 
 /** The validated, frozen configuration of one server. */
 export interface Config {
-  /** Listen port (0 picks a free one). */
+  /** 0 picks a free port. */
   readonly port: number;
-  /** Minimum level of the JSON log lines (`LOG_LEVEL`, default `info`). */
   readonly logLevel: LogLevel;
-  /** True when `NODE_ENV=production`: introspection and Sandbox off. */
+  /** `NODE_ENV=production`: introspection and Sandbox off. */
   readonly production: boolean;
   readonly upstream: UpstreamConfig;
   readonly http: HttpServerConfig;
   readonly limits: OperationLimits;
-  /** `CORS_ORIGINS`; empty (the default) sends no CORS headers at all. */
+  /** Empty (the default): no CORS headers at all. */
   readonly corsOrigins: CorsOrigins;
-  /**
-   * How long SIGTERM waits for in-flight requests before the process exits anyway. The default
-   * outlasts the upstream budget, so a call started before SIGTERM can finish.
-   */
+  /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
   readonly shutdownGraceMs: number;
-  /**
-   * `SHUTDOWN_DELAY_MS`: after SIGTERM, how long the server keeps accepting (with `/ready` at 503)
-   * before it stops, so routers and the endpoints controller stop sending traffic first.
-   */
+  /** After SIGTERM, how long the server keeps accepting (with `/ready` at 503) before it stops. */
   readonly shutdownDelayMs: number;
-  /** `METRICS`: count and serve Prometheus metrics at `/metrics`. */
+  /** Count and serve Prometheus metrics at `/metrics`. */
   readonly metrics: boolean;
-  /**
-   * `METRICS_PORT`: serve `/metrics` on a listener of its own on this port (0 picks a free one),
-   * and not on `port`, so the scrape can stay inside the cluster; undefined keeps it on `port`.
-   */
+  /** `METRICS_PORT`: serve `/metrics` on a listener of its own; undefined keeps it on `port`. */
   readonly metricsPort: number | undefined;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {
   constructor(
-    /** The environment variable at fault. */
     readonly variable: string,
     message: string,
   ) {
@@ -127,7 +110,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** The environment variables a configuration is read from. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The `NODE_ENV` values (trimmed, lower case; unset too) under which the emulator may start. */
@@ -164,38 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
         max: 3_600_000,
       }),
     }),
-    limits: Object.freeze({
-      maxSessionFields: readInteger(env, 'GRAPHQL_MAX_SESSION_FIELDS', {
-        default: DEFAULT_OPERATION_LIMITS.maxSessionFields,
-        min: 1,
-        max: 100,
-      }),
-      maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', {
-        default: DEFAULT_OPERATION_LIMITS.maxDepth,
-        min: 1,
-        max: 100,
-      }),
-      maxAliases: readInteger(env, 'GRAPHQL_MAX_ALIASES', {
-        default: DEFAULT_OPERATION_LIMITS.maxAliases,
-        min: 0,
-        max: 1000,
-      }),
-      maxTokens: readInteger(env, 'GRAPHQL_MAX_TOKENS', {
-        default: DEFAULT_OPERATION_LIMITS.maxTokens,
-        min: 10,
-        max: 100_000,
-      }),
-      maxQueryBytes: readInteger(env, 'GRAPHQL_MAX_QUERY_BYTES', {
-        default: DEFAULT_OPERATION_LIMITS.maxQueryBytes,
-        min: 1024,
-        max: 1024 * 1024,
-      }),
-      maxBodyBytes: readInteger(env, 'HTTP_MAX_BODY_BYTES', {
-        default: DEFAULT_OPERATION_LIMITS.maxBodyBytes,
-        min: 1024,
-        max: 100 * 1024 * 1024,
-      }),
-    }),
+    limits: readLimits(env),
     corsOrigins: readCorsOrigins(env),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', {
       default: upstream.budgetMs + SHUTDOWN_MARGIN_MS,
@@ -208,7 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       max: 600_000,
     }),
     metrics: readSwitch(env, 'METRICS', true),
-    metricsPort: readOptionalInteger(env, 'METRICS_PORT', { min: 0, max: 65535 }),
+    metricsPort: readInteger(env, 'METRICS_PORT', { default: undefined, min: 0, max: 65535 }),
   });
 }
 
@@ -234,17 +185,26 @@ function readUpstream(env: Env, nodeEnv: string | undefined): UpstreamConfig {
   });
 }
 
+function readLimits(env: Env): OperationLimits {
+  const limits: Record<keyof OperationLimits, number> = { ...DEFAULT_OPERATION_LIMITS };
+  for (const key of Object.keys(limits) as (keyof OperationLimits)[]) {
+    const { name, min, max } = LIMIT_VARIABLES[key];
+    limits[key] = readInteger(env, name, { default: limits[key], min, max });
+  }
+  return Object.freeze(limits);
+}
+
 /** The variable's trimmed value; undefined when unset or blank. */
 export function present(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
 
-function readInteger(
+function readInteger<Default extends number | undefined>(
   env: Env,
   name: string,
-  range: { default: number; min: number; max: number },
-): number {
+  range: { default: Default; min: number; max: number },
+): number | Default {
   const raw = present(env, name);
   if (raw === undefined) return range.default;
   if (!/^\d+$/.test(raw) || Number(raw) < range.min || Number(raw) > range.max) {
@@ -256,24 +216,12 @@ function readInteger(
   return Number(raw);
 }
 
-function readOptionalInteger(
-  env: Env,
-  name: string,
-  range: { min: number; max: number },
-): number | undefined {
-  return present(env, name) === undefined
-    ? undefined
-    : readInteger(env, name, { ...range, default: range.min });
-}
-
 /** `raw`, the value of `name`, as an http(s) URL; a {@link ConfigError} otherwise. */
 export function readHttpUrl(name: string, raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
+  if (!URL.canParse(raw)) {
     throw new ConfigError(name, `is not a valid URL: "${redactUrl(raw)}"`);
   }
+  const url = new URL(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
   }
@@ -332,13 +280,7 @@ function readCorsOrigins(env: Env): CorsOrigins {
   const origins = raw.split(',').map((origin) => origin.trim());
   for (const origin of origins) {
     // An origin is scheme://host[:port] exactly: no path, no trailing slash (browsers send none).
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+    if (!/^https?:/.test(origin) || !URL.canParse(origin) || new URL(origin).origin !== origin) {
       throw new ConfigError(
         'CORS_ORIGINS',
         `must be "*" or comma-separated origins such as https://studio.apollographql.com, got "${redactUrl(origin)}"`,

@@ -1,7 +1,4 @@
-/**
- * The public API for hosts that mount this subgraph themselves. Importing it starts nothing and
- * reads no environment.
- */
+/** The public API (docs/embedding.md). Importing it starts nothing and reads no environment. */
 // type-graphql's decorators read design-time types through this polyfill as the classes load.
 import 'reflect-metadata';
 

@@ -1,7 +1,4 @@
-/**
- * Process entry (`npm start`): load the configuration, start the embedded emulator when no
- * upstream is configured outside production, serve, and shut down cleanly on SIGTERM/SIGINT.
- */
+/** Process entry (`npm start`): the emulator when no upstream is set, and a clean shutdown. */
 import 'reflect-metadata';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig } from './config';
@@ -55,7 +52,7 @@ async function main(): Promise<void> {
   });
   const url = await server.listen();
   // A router in front must wait at least this long for this subgraph (schema/router.yaml).
-  const budgetMs = config.upstream.budgetMs;
+  const { budgetMs } = config.upstream;
   logger.info(
     {
       url,
@@ -88,10 +85,9 @@ async function main(): Promise<void> {
     // Routers and the endpoints controller need a moment to stop sending traffic here: until
     // then, new requests are still served while /ready answers 503.
     server.drain();
-    const delayMs = config.shutdownDelayMs;
+    const { shutdownDelayMs: delayMs, shutdownGraceMs: graceMs } = config;
     logger.info({ signal, delayMs }, 'draining: /ready answers 503, still serving');
     await sleep(delayMs);
-    const graceMs = config.shutdownGraceMs;
     logger.info({ signal, graceMs }, 'shutting down: refusing new connections, finishing requests');
     // The spans of the last requests get their own time after the grace, whatever the collector
     // does; the hard deadline is both, plus a moment to close what is left.

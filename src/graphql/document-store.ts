@@ -3,9 +3,8 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode, Token } from 'graphql';
 
 /**
- * What the server's parsed documents may hold in memory, by {@link documentBytes}: room for the
- * few operations real clients send many times over, and a ceiling on what callers sending ever
- * new documents can make the process keep.
+ * Room for the few operations real clients send many times over, and a ceiling on what callers
+ * sending ever new documents can make the process keep.
  */
 const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
 
@@ -16,7 +15,7 @@ const DOCUMENT_STORE_BYTES = 8 * 1024 * 1024;
 const COST = {
   /** The store's own entry and key, the parsed `Source` and the document's root. */
   entry: 2048,
-  /** A lexer token: graphql-js links every token of the text to the document, comments too. */
+  /** graphql-js links every token of the text to the document, comments too. */
   token: 96,
   /** A byte of the document's JSON, which leaves out the tokens and the source text. */
   jsonByte: 4,
@@ -41,11 +40,9 @@ export function documentBytes(document: DocumentNode): number {
 }
 
 /**
- * Apollo Server's store of parsed and validated documents (keyed by the query's hash), bounded by
- * what its documents hold in memory ({@link documentBytes}), least recently used first out; a
- * document larger than the whole store is never kept. Apollo's default store counts a document
- * by its JSON only, which leaves out the source text and the tokens: documents full of comments
- * fill memory long before they fill that count.
+ * Apollo Server's store of parsed and validated documents, bounded by {@link documentBytes}.
+ * Apollo's default store counts a document by its JSON only, which leaves out the source text and
+ * the tokens: documents full of comments fill memory long before they fill that count.
  */
 export function createDocumentStore(maxBytes: number = DOCUMENT_STORE_BYTES): DocumentStore {
   return new InMemoryLRUCache<DocumentNode>({ maxSize: maxBytes, sizeCalculation: documentBytes });

@@ -19,19 +19,12 @@ const INPUT_REFUSALS: Readonly<Record<string, readonly RegExp[]>> = {
   GRAPHQL_PARSE_FAILED: [/^Syntax Error: Document contains more th[ae][nt] \d+ tokens\./],
 };
 
-/** Options of {@link createFormatError}. */
-export interface FormatErrorOptions {
-  /** Hide the message of unexpected errors (they may hold internals). */
-  readonly production: boolean;
-  readonly logger: Logger;
-}
-
 /**
- * The last step of every error: graphql-js's own input refusals and operations over a limit are
- * bad input like any other (`BAD_USER_INPUT`, as for variables), and unexpected errors are
- * logged and, in production, masked (outside production, any bearer credential is blanked).
+ * graphql-js's own input refusals and operations over a limit are `BAD_USER_INPUT`, as for
+ * variables; unexpected errors are logged and, in production, masked, since they may hold
+ * internals (outside production, any bearer credential is blanked).
  */
-export function createFormatError({ production, logger }: FormatErrorOptions) {
+export function createFormatError({ production, logger }: { production: boolean; logger: Logger }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const refusals = typeof code === 'string' ? (INPUT_REFUSALS[code] ?? []) : [];

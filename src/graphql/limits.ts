@@ -1,8 +1,7 @@
 /**
  * Operation limits, checked before and while the operation is parsed and validated, so a refused
- * operation never reaches a resolver or the upstream. The query text's length is checked before
- * anything else; depth and aliases use GraphQL Armor's rules, tokens graphql-js's own parser
- * limit; the count of session fields is this module's own rule.
+ * operation never reaches a resolver or the upstream. Depth and aliases use GraphQL Armor's rules,
+ * tokens graphql-js's own parser limit; the count of session fields is this module's own rule.
  */
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -14,16 +13,16 @@ import {
 } from 'graphql';
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import type { OperationLimits } from '../config';
+import { isJsonObject } from '../utils/json';
 import { SESSION_FIELD, sessionFieldResponseKeys } from '../verification/session-fields';
 
 /** An operation over one of the limits; `formatError` reports it as `BAD_USER_INPUT`. */
 export class OperationLimitError extends GraphQLError {}
 
 /**
- * The refusal of an HTTP GraphQL request whose query text is longer than `maxBytes` UTF-8 bytes,
- * in a JSON body (each operation of a batch) or in a GET's query string; undefined when the request is within the limit.
- * Checked before Apollo Server hashes, parses or caches the text: a parsed document holds many
- * times its text in memory, and graphql-js's token limit does not count comments.
+ * The refusal of an HTTP GraphQL request with a query text (of any operation of a batch) longer
+ * than `maxBytes` UTF-8 bytes. Checked before Apollo Server hashes, parses or caches the text: a
+ * parsed document holds many times its text in memory, and the token limit does not count comments.
  */
 export function queryTextRefusal(
   request: HTTPGraphQLRequest,
@@ -34,9 +33,7 @@ export function queryTextRefusal(
     request.method === 'GET'
       ? [new URLSearchParams(request.search).get('query')]
       : (Array.isArray(body) ? body : [body]).map((operation: unknown) =>
-          typeof operation === 'object' && operation !== null
-            ? (operation as { query?: unknown }).query
-            : undefined,
+          isJsonObject(operation) ? operation.query : undefined,
         );
   const tooLong = (query: unknown) => typeof query === 'string' && longerThan(query, maxBytes);
   if (!queries.some(tooLong)) return undefined;
@@ -52,13 +49,20 @@ function longerThan(text: string, maxBytes: number): boolean {
   return text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes;
 }
 
-/** Parser options of Apollo Server: the token limit. */
-export function limitParseOptions(limits: OperationLimits): ParseOptions {
-  return { maxTokens: limits.maxTokens };
+/** What a document must pass before it runs, built once per server for Apollo Server. */
+export interface OperationRules {
+  readonly maxQueryBytes: number;
+  readonly parseOptions: ParseOptions;
+  /** Besides graphql-js's specified rules. */
+  readonly validationRules: readonly ValidationRule[];
+  /** When off, Apollo Server refuses `__schema` and `__type` anywhere in the document. */
+  readonly introspection: boolean;
 }
 
-/** Validation rules of Apollo Server: depth, aliases and session fields. */
-export function limitValidationRules(limits: OperationLimits): ValidationRule[] {
+export function operationRules(
+  limits: OperationLimits,
+  { production }: { readonly production: boolean },
+): OperationRules {
   // Armor throws by default, which graphql-js would not catch: report instead, like any rule.
   const armorOptions = (variable: string) => ({
     exposeLimits: true,
@@ -72,29 +76,31 @@ export function limitValidationRules(limits: OperationLimits): ValidationRule[] 
         ),
     ],
   });
-  return [
-    maxDepthRule({
-      n: limits.maxDepth,
-      // Sandbox's introspection query is deep; `__schema` is only served outside production.
-      ignoreIntrospection: true,
-      flattenFragments: true,
-      ...armorOptions('GRAPHQL_MAX_DEPTH'),
-    }),
-    maxAliasesRule({ n: limits.maxAliases, ...armorOptions('GRAPHQL_MAX_ALIASES') }),
-    sessionFieldsRule(limits.maxSessionFields),
-  ];
+  return Object.freeze({
+    maxQueryBytes: limits.maxQueryBytes,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: Object.freeze([
+      maxDepthRule({
+        n: limits.maxDepth,
+        // Sandbox's introspection query is deep; `__schema` is only served outside production.
+        ignoreIntrospection: true,
+        flattenFragments: true,
+        ...armorOptions('GRAPHQL_MAX_DEPTH'),
+      }),
+      maxAliasesRule({ n: limits.maxAliases, ...armorOptions('GRAPHQL_MAX_ALIASES') }),
+      sessionFieldsRule(limits.maxSessionFields),
+    ]),
+    introspection: !production,
+  });
 }
 
-/**
- * At most `max` `createDocumentVerificationSession` fields per operation, counted by response
- * key (alias or name) through inline fragments and fragment spreads, as they would execute.
- */
+/** Counted by response key, through fragments, as they would execute. */
 function sessionFieldsRule(max: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const responseKeys = sessionFieldResponseKeys(operation.selectionSet, {
-        fragment: (name) => context.getFragment(name),
-      });
+      const responseKeys = sessionFieldResponseKeys(operation.selectionSet, (name) =>
+        context.getFragment(name),
+      );
       if (responseKeys.size > max) {
         context.reportError(
           new OperationLimitError(

@@ -1,7 +1,4 @@
-/**
- * `npm run schema:print` writes the subgraph SDL (what `_service { sdl }` serves) to
- * schema/schema.graphql; with `--check` it only fails when that file is stale.
- */
+/** `npm run schema:print [--check]`: writes schema/schema.graphql, or fails when it is stale. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { printSubgraphSdl } from './schema';

@@ -14,7 +14,6 @@ export type SubgraphResolverMap = NonNullable<
   Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']
 >;
 
-/** The Federation version this subgraph links to. */
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.5';
 
 /**
@@ -27,28 +26,19 @@ extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key"])
 directive @oneOf on INPUT_OBJECT
 `;
 
-/**
- * Builds the Federation 2 subgraph schema: type-graphql classes → SDL with directives → the
- * federation header → `buildSubgraphSchema` with type-graphql's resolvers.
- */
+/** type-graphql classes → SDL with directives → the federation header → `buildSubgraphSchema`. */
 export function createSubgraphSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
     resolvers: [DocumentVerificationSessionResolver, LanguageResolver],
     skipCheck: true,
   });
-  describeRootTypes(schema);
+  // type-graphql has no option for root type descriptions.
+  schema.getQueryType()!.description = 'Document verification reference data.';
+  schema.getMutationType()!.description = 'Document verification sessions at Synctera.';
   return buildSubgraphSchema({
     typeDefs: parse(`${SUBGRAPH_HEADER}\n${printSchemaWithDirectives(schema)}`),
     resolvers: createResolversMap(schema) as SubgraphResolverMap,
   });
-}
-
-/** type-graphql has no option for root type descriptions; they are set before printing. */
-function describeRootTypes(schema: GraphQLSchema): void {
-  const query = schema.getQueryType();
-  const mutation = schema.getMutationType();
-  if (query) query.description = 'Document verification reference data.';
-  if (mutation) mutation.description = 'Document verification sessions at Synctera.';
 }
 
 /** The SDL this subgraph serves as `_service { sdl }`: what a router or `rover` composes. */

@@ -24,10 +24,9 @@ const GRAPHQL_CORS: FastifyCorsOptions = {
 const NO_CORS: FastifyCorsOptions = { origin: false };
 
 /**
- * CORS on the GraphQL endpoint for `origins` (`CORS_ORIGINS`); nothing when none is configured.
- * A request without `Origin` (a router, curl, a probe) or from another origin is served as usual,
- * without CORS headers, so a browser keeps the answer from the page while servers are served.
- * Probes and metrics never carry CORS headers: nothing in a browser needs them.
+ * CORS on the GraphQL endpoint only (nothing in a browser needs the probes or metrics). A request
+ * without `Origin` (a router, curl, a probe) or from another origin is served without CORS
+ * headers, so a browser keeps the answer from the page while servers are served.
  */
 export async function registerCors(
   fastify: FastifyInstance,

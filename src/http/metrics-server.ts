@@ -7,21 +7,11 @@ import { METRICS_PATH, PROBE_METHODS, registerMetricsRoute } from './operations-
 import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
 import { answerClientError, HttpError, methodNotAllowed, refusalOf, sendRefusal } from './refusals';
 
-/** The listener of `METRICS_PORT`: `/metrics` only, apart from the GraphQL port. */
-export interface MetricsServer {
-  /** Listens on `port` and `host`; resolves with the URL of `/metrics`. */
-  listen(port: number, host?: string): Promise<string>;
-  /** The URL of `/metrics` once listening. */
-  url(): string | undefined;
-  /** Stops listening and closes its connections (a scrape is short: nothing to wait for). */
-  close(): Promise<void>;
-}
-
 /**
- * A Fastify instance for the scrape alone, so that `/metrics` can stay on a port the Service
- * does not expose. It owns nothing but its socket: the metrics are the subgraph's.
+ * The listener of `METRICS_PORT`, for the scrape alone, so that `/metrics` can stay on a port the
+ * Service does not expose. It owns nothing but its socket: the metrics are the subgraph's.
  */
-export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsServer {
+export function createMetricsServer(metrics: Metrics, logger: Logger) {
   const fastify = Fastify({
     genReqId: () => randomUUID(),
     forceCloseConnections: true,
@@ -47,7 +37,8 @@ export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsSe
   });
   let shownUrl: string | undefined;
   return {
-    async listen(port, host) {
+    /** Resolves with the URL of `/metrics`. */
+    async listen(port: number, host?: string): Promise<string> {
       await fastify.ready();
       // As the GraphQL listener does: every interface when no host is given, so the pods can be
       // scraped on their own address.
@@ -55,6 +46,7 @@ export function createMetricsServer(metrics: Metrics, logger: Logger): MetricsSe
       return shownUrl;
     },
     url: () => shownUrl,
+    // A scrape is short: nothing to wait for.
     close: () => fastify.close(),
   };
 }

@@ -2,18 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { METRICS_CONTENT_TYPE, type Metrics } from '../telemetry/metrics';
 import { HttpError } from './refusals';
 
-/** Where the probes and the Prometheus metrics are served. */
 const HEALTH_PATH = '/health';
 const READY_PATH = '/ready';
 export const METRICS_PATH = '/metrics';
 
-/** Methods of the probes and the metrics. */
 export const PROBE_METHODS = ['GET', 'HEAD'];
-
-/** Whether the server still wants new traffic: false from the first shutdown signal on. */
-export interface Readiness {
-  readonly draining: boolean;
-}
 
 /**
  * `/health`, `/ready` and `/metrics` (when metrics are on); returns their paths. None looks at
@@ -22,7 +15,7 @@ export interface Readiness {
  */
 export function registerOperationsRoutes(
   fastify: FastifyInstance,
-  readiness: Readiness,
+  readiness: { readonly draining: boolean },
   metrics: Metrics | undefined,
 ): string[] {
   fastify.route({
@@ -44,7 +37,7 @@ export function registerOperationsRoutes(
   return [HEALTH_PATH, READY_PATH, METRICS_PATH];
 }
 
-/** `GET /metrics`: the Prometheus text, on the main listener or on `METRICS_PORT`'s. */
+/** On the main listener or on `METRICS_PORT`'s. */
 export function registerMetricsRoute(fastify: FastifyInstance, metrics: Metrics): void {
   fastify.route({
     method: PROBE_METHODS,

@@ -3,12 +3,8 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Duplex } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { requestIdOf } from '../graphql/context';
-import { JSON_CONTENT_TYPE } from '../utils/json-response';
 
-/**
- * A request the HTTP layer refuses before GraphQL sees it. `code` is the error's
- * `extensions.code`; `headers` go with the answer (such as `Allow`).
- */
+/** A request the HTTP layer refuses before GraphQL sees it; `headers` go with the answer. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -25,7 +21,7 @@ function refusalBody(message: string, code: string, requestId: string) {
   return { errors: [{ message, extensions: { code, requestId } }] };
 }
 
-/** Sends `refusal` with the request id, in the body and the `X-Request-Id` header. */
+/** With the request id in the body and the `X-Request-Id` header. */
 export function sendRefusal(reply: FastifyReply, refusal: HttpError, requestId: string) {
   return reply
     .code(refusal.status)
@@ -34,21 +30,11 @@ export function sendRefusal(reply: FastifyReply, refusal: HttpError, requestId: 
     .send(refusalBody(refusal.message, refusal.code, requestId));
 }
 
-/** The refusal of a method that `allow` does not list (405, with `Allow`). */
 export function methodNotAllowed(method: string, allow: readonly string[]): HttpError {
   const methods = allow.join(', ');
-  return new HttpError(
-    405,
-    'BAD_REQUEST',
-    `Method ${method} is not allowed here: use ${methods}.`,
-    {
-      allow: methods,
-    },
-  );
+  const message = `Method ${method} is not allowed here: use ${methods}.`;
+  return new HttpError(405, 'BAD_REQUEST', message, { allow: methods });
 }
-
-/** An unexpected failure, as the caller sees it: no detail, which may hold internals. */
-const INTERNAL_ERROR = new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 
 /**
  * Fastify's own errors, by their code, as the contract answers them. Any other error with a 4xx
@@ -73,36 +59,29 @@ const FRAMEWORK_REFUSALS: Readonly<Record<string, (maxBodyBytes: number) => Http
 /** The answer to `error`, raised while a request was routed, read or served. */
 export function refusalOf(error: unknown, maxBodyBytes: number): HttpError {
   if (error instanceof HttpError) return error;
-  const { code, statusCode, message } = error as {
-    code?: unknown;
-    statusCode?: unknown;
-    message?: unknown;
-  };
+  const { code, statusCode, message } = error as Record<string, unknown>;
   const known = typeof code === 'string' ? FRAMEWORK_REFUSALS[code] : undefined;
   if (known !== undefined) return known(maxBodyBytes);
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return new HttpError(statusCode, 'BAD_REQUEST', String(message));
   }
-  return INTERNAL_ERROR;
+  // No detail: it may hold internals.
+  return new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 }
 
-/** Node's refusals before a request exists: what each is answered with. */
-const CLIENT_ERRORS: Readonly<Record<string, { status: number; message: string }>> = {
-  ERR_HTTP_REQUEST_TIMEOUT: {
-    status: 408,
-    message:
-      'The request took too long to arrive (limits set by HTTP_HEADERS_TIMEOUT_MS and HTTP_REQUEST_TIMEOUT_MS).',
-  },
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    message: 'The request headers are too large.',
-  },
+/** Node's refusals before a request exists; any other is a 400. */
+const CLIENT_ERRORS: Readonly<Record<string, HttpError>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: new HttpError(
+    408,
+    'BAD_REQUEST',
+    'The request took too long to arrive (limits set by HTTP_HEADERS_TIMEOUT_MS and HTTP_REQUEST_TIMEOUT_MS).',
+  ),
+  HPE_HEADER_OVERFLOW: new HttpError(431, 'BAD_REQUEST', 'The request headers are too large.'),
 };
 
 /**
- * Answers a connection whose request Node could not take (timed out, malformed, headers too
- * large) as every other refusal is answered: a JSON error with its code and a request id, in the
- * body and the `X-Request-Id` header; then the connection closes. Node's own answer has neither.
+ * Answers a request Node could not take (timed out, malformed, headers too large) as every other
+ * refusal, with a code and a request id (Node's own answer has neither); then closes.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   // A reset, or an answer already under way on this connection (Node's own check, on its
@@ -112,25 +91,20 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     socket.destroy();
     return;
   }
-  const { status, message } = CLIENT_ERRORS[error.code ?? ''] ?? {
-    status: 400,
-    message: 'The request is not valid HTTP.',
-  };
+  const refusal =
+    CLIENT_ERRORS[error.code ?? ''] ??
+    new HttpError(400, 'BAD_REQUEST', 'The request is not valid HTTP.');
   // The request's own id when Node had one when it gave up (a body too slow), as in its logs.
   const requestId = answer?.req === undefined ? randomUUID() : requestIdOf(answer.req);
-  answerOnSocket(socket, new HttpError(status, 'BAD_REQUEST', message), requestId);
+  answerOnSocket(socket, refusal, requestId);
 }
 
-/**
- * Answers a CONNECT request, which Node hands over with its bare socket: this server is no
- * proxy, so the method is refused as any other it does not serve, and the connection closes.
- */
+/** Node hands a CONNECT over with its bare socket: this server is no proxy, so it refuses it. */
 export function answerConnect(req: IncomingMessage, socket: Duplex): void {
   const refusal = methodNotAllowed(req.method ?? 'CONNECT', ['GET', 'POST', 'OPTIONS']);
   answerOnSocket(socket, refusal, requestIdOf(req));
 }
 
-/** Writes `refusal` as a whole HTTP/1.1 answer on a bare socket, then closes it. */
 function answerOnSocket(socket: Duplex, refusal: HttpError, requestId: string): void {
   const body = JSON.stringify(refusalBody(refusal.message, refusal.code, requestId));
   const headers = Object.entries(refusal.headers)
@@ -138,7 +112,8 @@ function answerOnSocket(socket: Duplex, refusal: HttpError, requestId: string): 
     .join('');
   socket.end(
     `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n` +
-      `content-type: ${JSON_CONTENT_TYPE}\r\n` +
+      // As Apollo Server sends its JSON.
+      'content-type: application/json; charset=utf-8\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       `x-request-id: ${requestId}\r\n` +
       headers +

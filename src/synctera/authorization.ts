@@ -1,12 +1,12 @@
 import { bearerToken } from '../utils/bearer';
 
-/** The Authorization sent upstream for one request (the contract, docs/contract.md). */
+/** The Authorization sent upstream for one request (docs/contract.md). */
 export type UpstreamAuthorization =
   | {
       readonly ok: true;
       /** Always `Bearer <credential>`. */
       readonly header: string;
-      /** The token or key sent upstream, which nothing the upstream answers may repeat. */
+      /** What nothing the upstream answers may repeat. */
       readonly credential: string;
     }
   | { readonly ok: false; readonly refusal: string };
@@ -18,14 +18,12 @@ export type UpstreamAuthorization =
  */
 export const MAX_AUTHORIZATION_BYTES = 8 * 1024;
 
-/** The longest token a header within {@link MAX_AUTHORIZATION_BYTES} can carry. */
 const MAX_TOKEN = MAX_AUTHORIZATION_BYTES - 'Bearer '.length;
 
 /**
  * With a server-side key, that key, and the caller's header is never forwarded. Otherwise the
  * caller's token, forwarded as `Bearer <token>` whatever the scheme's case and the blanks around
- * it; a missing, empty, non-Bearer or over-long header is a refusal (the message never repeats
- * the header, which may hold a secret).
+ * it. A refusal never repeats the header, which may hold a secret.
  */
 export function upstreamAuthorization(
   clientHeader: string | undefined,
@@ -33,29 +31,28 @@ export function upstreamAuthorization(
 ): UpstreamAuthorization {
   if (apiKey !== undefined) return bearer(apiKey);
   if (clientHeader === undefined || clientHeader.trim() === '') {
-    return {
-      ok: false,
-      refusal:
-        'Send an Authorization header of the form "Bearer <token>" with your Synctera API key.',
-    };
+    return refused(
+      'Send an Authorization header of the form "Bearer <token>" with your Synctera API key.',
+    );
   }
   if (clientHeader.length > MAX_AUTHORIZATION_BYTES) {
-    return {
-      ok: false,
-      refusal: `The Authorization header is longer than 8 KiB: send "Bearer <token>" with a token of at most ${MAX_TOKEN} characters.`,
-    };
+    return refused(
+      `The Authorization header is longer than 8 KiB: send "Bearer <token>" with a token of at most ${MAX_TOKEN} characters.`,
+    );
   }
   const token = bearerToken(clientHeader);
   if (token === undefined) {
-    return {
-      ok: false,
-      refusal:
-        'The Authorization header must be "Bearer <token>": one Bearer scheme and a token of visible ASCII characters.',
-    };
+    return refused(
+      'The Authorization header must be "Bearer <token>": one Bearer scheme and a token of visible ASCII characters.',
+    );
   }
   return bearer(token);
 }
 
 function bearer(credential: string): UpstreamAuthorization {
   return { ok: true, header: `Bearer ${credential}`, credential };
+}
+
+function refused(refusal: string): UpstreamAuthorization {
+  return { ok: false, refusal };
 }

@@ -1,18 +1,16 @@
 /**
- * The one place that decides whether an upstream attempt is tried again, and after how long.
- * Retries are safe because every attempt carries the same Idempotency-Key.
+ * Whether an upstream attempt is tried again, and after how long. Retries are safe because every
+ * attempt carries the same Idempotency-Key.
  */
 
-/** How one attempt ended, as far as retrying is concerned. */
 export type AttemptOutcome =
   | {
       readonly kind: 'response';
       readonly status: number;
       readonly retryAfter: string | undefined;
       /**
-       * An earlier attempt of this call (same key) may still be being processed upstream (it got
-       * no answer, another request's, or a gateway's 502/504): a 409 then means "in progress",
-       * not a conflict.
+       * An earlier attempt (same key) may still be in process upstream (it got no answer, another
+       * request's, or a gateway's 502/504): a 409 then means "in progress", not a conflict.
        */
       readonly afterUnanswered: boolean;
     }
@@ -20,23 +18,19 @@ export type AttemptOutcome =
   /** A 2xx for another request (another customer): the connection is out of step. */
   | { readonly kind: 'stray-answer' };
 
-/** Settings of the retry policy. */
 export interface RetryPolicy {
-  /** Retries after the first attempt (`SYNCTERA_MAX_RETRIES`). */
+  /** `SYNCTERA_MAX_RETRIES`. */
   readonly maxRetries: number;
   /** Cap of the exponential backoff before jitter, for attempt n: min(max, base × 2^(n-1)). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /**
-   * Longest `Retry-After` honoured; a longer one ends the retries (the caller is waiting). Jitter
-   * of up to a quarter is added on top, so the longest wait is 5/4 of it.
-   */
+  /** Longest `Retry-After` honoured (the caller is waiting); a longer one ends the retries. */
   readonly maxRetryAfterMs: number;
-  /** Source of jitter, in [0, 1); replaceable in tests. */
+  /** Source of jitter, in [0, 1). */
   readonly random: () => number;
 }
 
-/** Defaults beside `maxRetries`, which comes from the configuration. */
+/** `maxRetries` comes from the configuration. */
 export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'maxRetries'> = {
   baseDelayMs: 100,
   maxDelayMs: 2_000,
@@ -61,10 +55,8 @@ export function isInProgress(outcome: AttemptOutcome): boolean {
 
 /**
  * Milliseconds to wait before attempt `attempt + 1`, or undefined when `attempt` (1-based) was
- * the last one: the outcome is final, the retries are spent, or Retry-After asks for too long.
- * Backoff is exponential with full jitter; a Retry-After (seconds or HTTP date) replaces it,
- * plus up to a quarter of it again, so callers told the same Retry-After do not all come back in
- * the same few milliseconds.
+ * the last one. Backoff is exponential with full jitter; a Retry-After replaces it, plus up to a
+ * quarter of it again, so callers told the same Retry-After do not all come back at once.
  */
 export function delayBeforeRetry(
   policy: RetryPolicy,
@@ -93,12 +85,9 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/**
- * The longest a call can take upstream, waits included: every attempt runs out its `timeoutMs`
- * and every wait is the longest the policy allows. No call can take longer: each attempt has a
- * deadline of `timeoutMs`, each wait is capped, and there are at most `maxRetries` retries.
- */
+/** The longest a call can take upstream: every attempt times out and every wait is the longest. */
 export function upstreamBudgetMs(policy: RetryPolicy, timeoutMs: number): number {
+  // A Retry-After wait gets up to a quarter of it again as jitter.
   const longestWait = Math.max(policy.maxDelayMs, (policy.maxRetryAfterMs * 5) / 4);
   return (policy.maxRetries + 1) * timeoutMs + policy.maxRetries * longestWait;
 }

@@ -3,7 +3,7 @@ import { type CredentialScanner, REDACTED } from './credentials';
 /** Longest piece of upstream text passed on (a problem `detail` can become a client message). */
 export const MAX_UPSTREAM_TEXT = 300;
 
-/** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
+/** Control, format (bidi overrides, zero-width) and line/paragraph separators. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]+/gu;
 
 /**

@@ -1,31 +1,25 @@
 import { ConfigError, type Env, present, readHttpUrl } from '../config';
 
-/** `service.name` of the spans when `OTEL_SERVICE_NAME` is unset. */
 export const DEFAULT_SERVICE_NAME = 'document-verification-subgraph';
 
-/** The OTLP/HTTP port and path the OpenTelemetry specification gives when no endpoint is set. */
+/** The specification's defaults. */
 const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 const TRACES_PATH = 'v1/traces';
 
 /**
- * How long the spans still buffered at shutdown may take to export. The process's hard deadline
- * is the shutdown grace plus this: a request that ends near the grace keeps its spans, and a
- * collector that is down or does not answer delays the exit by at most this much.
+ * How long the spans still buffered at shutdown may take to export, after the shutdown grace: a
+ * request that ends near the grace keeps its spans, and a dead collector delays the exit this much.
  */
 export const TRACES_SHUTDOWN_FLUSH_MS = 5_000;
 
-/** How traces are exported, when they are. */
 export interface TracingConfig {
   readonly serviceName: string;
-  /** Full URL the spans are POSTed to (OTLP over HTTP, JSON encoding). */
+  /** Where the spans are POSTed (OTLP over HTTP). */
   readonly tracesUrl: string;
 }
 
 /**
- * Reads the standard OpenTelemetry variables. Tracing is on only when they ask for an exporter:
- * `OTEL_TRACES_EXPORTER=otlp`, or an OTLP endpoint (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or
- * `OTEL_EXPORTER_OTLP_ENDPOINT`) with `OTEL_TRACES_EXPORTER` unset. `OTEL_SDK_DISABLED=true`
- * and `OTEL_TRACES_EXPORTER=none` turn it off whatever else is set. Undefined means off.
+ * The standard OpenTelemetry variables (docs/configuration.md); undefined means tracing off.
  * Values this process cannot honour (another exporter, gRPC) stop start-up with a message, rather
  * than leaving an operator to wonder why no trace arrives.
  */

@@ -1,7 +1,6 @@
 import {
   context,
   propagation,
-  type Span,
   type TextMapPropagator,
   trace,
   type Tracer,
@@ -24,54 +23,44 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { redactUrl } from '../utils/redact-url';
 import { TRACES_SHUTDOWN_FLUSH_MS, type TracingConfig } from './tracing-config';
 
-/** The instrumentation scope of every span of this subgraph. */
 const TRACER_NAME = 'document-verification-subgraph';
 
-/** Tracing while it runs: what the server creates spans with, and how it stops. */
 export interface Tracing {
   readonly tracer: Tracer;
   /** W3C Trace Context, for the `traceparent`/`tracestate` of upstream calls. */
   readonly propagator: TextMapPropagator;
   /** Fields for a pino `mixin`: the active span's `trace_id` and `span_id`, if any. */
   readonly logFields: () => Record<string, string>;
-  /** Exports the spans buffered so far. */
   flush(): Promise<void>;
   /**
-   * Where failures of the exporter are told (a warning log line): once when exporting starts
-   * failing, and once when it works again, so a collector down for hours is one line, not one
-   * per batch. Nothing is told before this is set.
+   * Where exporter failures are told: once when exporting starts failing and once when it works
+   * again, so a collector down for hours is one line, not one per batch.
    */
   reportTo(report: TracingReport): void;
   /**
-   * Exports the spans still buffered, for at most `timeoutMs`, then stops; the process-wide
-   * registration is undone. It never rejects: a collector that is down or does not answer costs
-   * the spans, never the shutdown, and is told through {@link reportTo}.
+   * Exports what is still buffered for at most `timeoutMs`, then undoes the process-wide
+   * registration. Never rejects: a dead collector costs the spans, never the shutdown.
    */
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
-/** What tracing tells about the exporter (a logger's `warn` and `info` fit). */
+/** A logger's `warn` and `info` fit. */
 export interface TracingReport {
   warn(fields: Record<string, unknown>, message: string): void;
   info(fields: Record<string, unknown>, message: string): void;
 }
 
-/** The longest reason of an export failure shown in a log line. */
 const MAX_REASON_LENGTH = 300;
 
 /**
- * Starts tracing: a tracer provider exporting to `config.tracesUrl` in batches (OTLP over HTTP;
- * `OTEL_BSP_*`, `OTEL_TRACES_SAMPLER`, `OTEL_EXPORTER_OTLP_HEADERS` and the exporter's other
- * standard variables apply), registered process-wide with an AsyncLocalStorage context manager so
- * the request span stays active across the awaits of Apollo Server, the resolvers and the upstream
- * call. `exporter` replaces the OTLP one (tests).
+ * Exports to `config.tracesUrl` in batches (OTLP over HTTP; the SDK's standard `OTEL_*` variables
+ * apply). The AsyncLocalStorage context manager keeps the request span active across the awaits
+ * of Apollo Server, the resolvers and the upstream call. `exporter` replaces the OTLP one (tests).
  */
 export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tracing {
-  let report: TracingReport | undefined;
   const reporting = new ReportingExporter(
     exporter ?? new OTLPTraceExporter({ url: config.tracesUrl }),
     config.tracesUrl,
-    () => report,
   );
   const provider = new BasicTracerProvider({
     resource: defaultResource().merge(
@@ -79,16 +68,15 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
     ),
     spanProcessors: [new BatchSpanProcessor(reporting)],
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
   const propagator = new W3CTraceContextPropagator();
-  context.setGlobalContextManager(contextManager);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
   return {
     tracer: provider.getTracer(TRACER_NAME),
     propagator,
     logFields: (): Record<string, string> => {
-      const span: Span | undefined = trace.getActiveSpan();
+      const span = trace.getActiveSpan();
       // A fresh object each time: pino merges the line's own fields into it.
       if (span === undefined) return {};
       const { traceId, spanId } = span.spanContext();
@@ -96,7 +84,7 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
     },
     flush: () => provider.forceFlush(),
     reportTo(target) {
-      report = target;
+      reporting.report = target;
     },
     async shutdown(timeoutMs = TRACES_SHUTDOWN_FLUSH_MS) {
       let timer: NodeJS.Timeout | undefined;
@@ -122,18 +110,18 @@ export function startTracing(config: TracingConfig, exporter?: SpanExporter): Tr
 }
 
 /**
- * The exporter, telling its failures: the batch processor hands them to OpenTelemetry's global
- * error handler, which says nothing unless a diagnostic logger is set up.
+ * The batch processor hands export failures to OpenTelemetry's global error handler, which says
+ * nothing unless a diagnostic logger is set up: this exporter tells them.
  */
 class ReportingExporter implements SpanExporter {
   private failing = false;
   /** Set once shutting down: a failure then is told once, by {@link lost}. */
   closing = false;
+  report: TracingReport | undefined;
 
   constructor(
     private readonly exporter: SpanExporter,
     private readonly tracesUrl: string,
-    private readonly report: () => TracingReport | undefined,
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -141,11 +129,11 @@ class ReportingExporter implements SpanExporter {
       if (result.code === ExportResultCode.SUCCESS) {
         if (this.failing) {
           this.failing = false;
-          this.report()?.info({ tracesUrl: redactUrl(this.tracesUrl) }, 'trace export works again');
+          this.report?.info({ tracesUrl: redactUrl(this.tracesUrl) }, 'trace export works again');
         }
       } else if (!this.failing && !this.closing) {
         this.failing = true;
-        this.report()?.warn(
+        this.report?.warn(
           { tracesUrl: redactUrl(this.tracesUrl), reason: reasonOf(result.error, this.tracesUrl) },
           'trace export failed: spans are being lost until the collector answers',
         );
@@ -154,9 +142,9 @@ class ReportingExporter implements SpanExporter {
     });
   }
 
-  /** The last spans are lost at shutdown; told even if earlier failures were. */
+  /** Told even if earlier failures were. */
   lost(reason: string): void {
-    this.report()?.warn(
+    this.report?.warn(
       { tracesUrl: redactUrl(this.tracesUrl), reason },
       'trace export at shutdown failed: the last spans are lost',
     );
@@ -172,8 +160,8 @@ class ReportingExporter implements SpanExporter {
 }
 
 /**
- * Why an export failed, fit for a log line: the error's message only (never its data, which may
- * be the collector's answer), without the parts of the traces URL that may be credentials.
+ * The error's message only (its data may be the collector's answer), without the parts of the
+ * traces URL that may be credentials.
  */
 function reasonOf(error: unknown, tracesUrl: string): string {
   let reason = error instanceof Error ? error.message : String(error ?? 'unknown');

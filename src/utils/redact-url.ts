@@ -1,16 +1,13 @@
-/** What a hidden part of a URL is shown as. */
 const HIDDEN = '***';
 
-/** Longest text shown: a configuration value is never a reason for a line of kilobytes. */
+/** A configuration value is never a reason for a line of kilobytes. */
 const MAX_LENGTH = 200;
 
 /**
- * A configured URL (a parsed one, or raw text that may not parse at all) as it may be printed in
- * a log line or an error: userinfo, query and fragment, where credentials travel, become `***`.
- * Raw text is cut without trusting any parser: everything before its last `@` is userinfo as far
- * as this is concerned (a password may hold `/`, `?` or `#`), and everything from the first `?`
- * or `#` after it is hidden. Control characters become `?`, and the result is at most 200
- * characters long.
+ * A configured URL, parsed or not, as it may be printed: userinfo, query and fragment, where
+ * credentials travel, become `***`. No parser is trusted: everything before the last `@` is
+ * userinfo (a password may hold `/`, `?` or `#`), and everything from the first `?` or `#` after
+ * it is hidden.
  */
 export function redactUrl(value: string | URL): string {
   let text = typeof value === 'string' ? value : value.href;
@@ -21,7 +18,7 @@ export function redactUrl(value: string | URL): string {
   }
   const rest = text.search(/[?#]/);
   if (rest !== -1) text = `${text.slice(0, rest)}${text[rest]}${HIDDEN}`;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters become "?"
   text = text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;
 }

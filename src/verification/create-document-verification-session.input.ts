@@ -3,7 +3,6 @@ import { Directive, Field, InputType } from 'type-graphql';
 import { DocumentType } from './enums.type';
 import { DEFAULT_LANGUAGE, Language } from './language';
 
-/** Which customer a session is for: exactly one id (enforced by `@oneOf`). */
 @Directive('@oneOf')
 @InputType({ description: 'Exactly one of personId or businessId.' })
 export class CustomerRefInput {
@@ -14,7 +13,6 @@ export class CustomerRefInput {
   businessId?: string | null;
 }
 
-/** Everything the upstream needs to create a session. */
 @InputType({ description: 'What the document verification session is for and how it runs.' })
 export class CreateDocumentVerificationSessionInput {
   @Field(() => CustomerRefInput, { description: 'The customer whose documents are verified.' })

@@ -1,9 +1,6 @@
 import { createUnionType, Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/**
- * A person, owned by another subgraph: this one only knows the id. `resolvable: false` tells the
- * router that this subgraph cannot look persons up, only point at them.
- */
+/** Owned by another subgraph: `resolvable: false`, this one can only point at persons. */
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType({ description: 'A person customer. Other subgraphs contribute its other fields.' })
 export class Person {
@@ -15,7 +12,6 @@ export class Person {
   }
 }
 
-/** A business, owned by another subgraph: this one only knows the id. */
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType({ description: 'A business customer. Other subgraphs contribute its other fields.' })
 export class Business {
@@ -27,7 +23,6 @@ export class Business {
   }
 }
 
-/** The customer a session verifies: a person or a business. */
 export const Customer = createUnionType({
   name: 'Customer',
   description: 'The customer whose documents a session verifies.',

@@ -3,7 +3,6 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Business, Customer, Person } from './customer.type';
 import { SessionState } from './enums.type';
 
-/** A document verification session, as the upstream created it. */
 @ObjectType({
   description:
     'A document verification session: share its url with the end customer, then pass its sessionId to /verifications/verify.',
@@ -32,7 +31,6 @@ export class DocumentVerificationSession {
   customer!: Person | Business;
 }
 
-/** The result of `createDocumentVerificationSession`. */
 @ObjectType({ description: 'The result of createDocumentVerificationSession.' })
 export class CreateDocumentVerificationSessionPayload {
   @Field(() => DocumentVerificationSession, { description: 'The session that was created.' })

@@ -1,13 +1,11 @@
 import { registerEnumType } from 'type-graphql';
 import { LANGUAGES, Language } from './language';
 
-/** Kinds of identity document a session may be constrained to. */
 export enum DocumentType {
   LICENSE = 'LICENSE',
   PASSPORT = 'PASSPORT',
 }
 
-/** Where a document verification session stands. */
 export enum SessionState {
   PENDING = 'PENDING',
   COMPLETE = 'COMPLETE',

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The error codes of the contract (docs/contract.md): every error a client gets from this module has one. */
+/** The error codes of docs/contract.md. */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -12,13 +12,9 @@ export const ERROR_CODES = [
   'UPSTREAM_BAD_RESPONSE',
 ] as const;
 
-/** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/**
- * What a client learns about an upstream failure: never the token, never the body. `requestId`
- * is the upstream's `X-Request-Id`, for support tickets with Synctera.
- */
+/** Never the token, never the body. `requestId` is the upstream's, for Synctera's support. */
 export interface UpstreamErrorInfo {
   readonly status: number | null;
   readonly type: string | null;
@@ -26,22 +22,17 @@ export interface UpstreamErrorInfo {
   readonly requestId: string | null;
 }
 
-/** Base of every error this module raises on purpose: a contract code, optional upstream info. */
+/** Base of every error raised on purpose. */
 export class ContractError extends GraphQLError {
   constructor(
     message: string,
-    /** The contract code, also in `extensions.code`. */
     readonly code: ErrorCode,
-    /** Set when the error comes from an upstream answer or failure. */
     readonly upstream?: UpstreamErrorInfo,
   ) {
     super(message, { extensions: upstream ? { code, upstream } : { code } });
   }
 
-  /**
-   * Names the Idempotency-Key that was sent upstream for this field (`extensions.idempotencyKey`):
-   * a caller retrying with it never creates a second session, even when the key was generated here.
-   */
+  /** A caller retrying with the key sent upstream never creates a second session. */
   withIdempotencyKey(key: string): this {
     this.extensions.idempotencyKey = key;
     return this;

@@ -1,7 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Language } from './language';
 
-/** One entry of the language picker. */
 @ObjectType({ description: 'A language a session can be created in.' })
 export class LanguageOption {
   @Field(() => Language, { description: 'The enum value to send, such as EN_US.' })

@@ -6,7 +6,6 @@ const LANGUAGE_OPTIONS: readonly LanguageOption[] = Object.freeze(
   LANGUAGES.map(({ value, code, name }) => ({ language: value, code, name })),
 );
 
-/** The language picker's data, straight from the language table. */
 @Resolver()
 export class LanguageResolver {
   @Query(() => [LanguageOption], {

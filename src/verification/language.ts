@@ -1,17 +1,8 @@
 /**
- * The one table of languages a document verification session can run in, as the upstream's
- * reference page lists them. It feeds the GraphQL `Language` enum (values and descriptions), the
- * mapping to and from upstream codes, and the `documentVerificationLanguages` query.
+ * The one table of languages a session can run in, in the order of the upstream's reference page:
+ * GraphQL enum value, upstream code, human name. The `Language` enum, the upstream codes and the
+ * `documentVerificationLanguages` query are made from it.
  */
-
-/** One language: its GraphQL enum value, its upstream code and its human name. */
-export interface LanguageEntry {
-  readonly value: string;
-  readonly code: string;
-  readonly name: string;
-}
-
-/** All 49 languages, in the upstream's order. */
 export const LANGUAGES = [
   { value: 'AR', code: 'AR', name: 'Arabic' },
   { value: 'AR_SA', code: 'AR-SA', name: 'Arabic (Saudi Arabia)' },
@@ -62,7 +53,7 @@ export const LANGUAGES = [
   { value: 'ZH_CN', code: 'ZH-CN', name: 'Chinese (Simplified, China)' },
   { value: 'ZH_HK', code: 'ZH-HK', name: 'Chinese (Traditional, Hong Kong)' },
   { value: 'ZH_TW', code: 'ZH-TW', name: 'Chinese (Traditional, Taiwan)' },
-] as const satisfies readonly LanguageEntry[];
+] as const;
 
 /** A GraphQL `Language` enum value, such as `EN_US`. */
 export type Language = (typeof LANGUAGES)[number]['value'];
@@ -79,16 +70,10 @@ export const Language = Object.freeze(
 export const DEFAULT_LANGUAGE: Language = 'EN_US';
 
 const codeByValue = new Map<string, LanguageCode>(LANGUAGES.map((l) => [l.value, l.code]));
-const valueByCode = new Map<string, Language>(LANGUAGES.map((l) => [l.code, l.value]));
 
-/** The upstream code for a GraphQL enum value (`EN_US` → `EN-US`). */
+/** `EN_US` → `EN-US`. */
 export function languageCode(value: Language): LanguageCode {
   const code = codeByValue.get(value);
   if (code === undefined) throw new RangeError(`Unknown language value: ${value}`);
   return code;
-}
-
-/** The GraphQL enum value for an upstream code (`EN-US` → `EN_US`), or undefined if unknown. */
-export function languageFromCode(code: string): Language | undefined {
-  return valueByCode.get(code);
 }

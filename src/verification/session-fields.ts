@@ -8,23 +8,15 @@ import {
 /** The mutation field that creates a session: each one is an upstream call. */
 export const SESSION_FIELD = 'createDocumentVerificationSession';
 
-/** How {@link sessionFieldResponseKeys} reads an operation. */
-export interface SelectionReader {
-  /** The fragment a spread names; null or undefined when the document has none of that name. */
-  readonly fragment: (name: string) => FragmentDefinitionNode | null | undefined;
-  /** Whether a selection takes part (e.g. after `@skip`/`@include`); all do when absent. */
-  readonly isIncluded?: (selection: SelectionNode) => boolean;
-}
-
 /**
  * The distinct response keys (alias or name) of the {@link SESSION_FIELD} fields at the top of an
- * operation, through inline fragments and fragment spreads (each fragment read once), as they
- * would execute. The operation limits count them before any resolver runs; the idempotency keys
- * of several such fields are told apart by them.
+ * operation, through fragments (each read once), as they would execute. `isIncluded` applies
+ * `@skip`/`@include` where variables are known.
  */
 export function sessionFieldResponseKeys(
   selectionSet: SelectionSetNode,
-  { fragment, isIncluded = () => true }: SelectionReader,
+  fragment: (name: string) => FragmentDefinitionNode | null | undefined,
+  isIncluded: (selection: SelectionNode) => boolean = () => true,
 ): Set<string> {
   const keys = new Set<string>();
   const readFragments = new Set<string>();

@@ -10,37 +10,23 @@ export const SANDBOX_EXAMPLE_OPERATION = resolve(
   '../../../schema/operations/create-session-for-person.graphql',
 );
 
-/** Headers Sandbox shows, ready to fill in. */
-const SANDBOX_EXAMPLE_HEADERS = {
-  Authorization: 'Bearer <your Synctera API key>',
-  'Idempotency-Key': '<a new UUID for each new request; the same one for a retry>',
-};
-
-/** The emulator takes any bearer token: asking for a Synctera key there would only mislead. */
-const EMULATED_AUTHORIZATION = 'Bearer <any token: the emulator accepts any, e.g. dev-token>';
-
-/** Options of {@link landingPagePlugin}. */
-export interface LandingPageOptions {
-  /** The upstream is the emulator: the Authorization hint says that any bearer token works. */
-  readonly emulatedUpstream?: boolean;
-}
-
-/**
- * Apollo Sandbox outside production, opened on an example mutation with the headers to fill
- * in; nothing in production.
- */
+/** Apollo Sandbox outside production, opened on an example mutation with headers to fill in. */
 export function landingPagePlugin(
   production: boolean,
-  { emulatedUpstream = false }: LandingPageOptions = {},
+  { emulatedUpstream = false }: { emulatedUpstream?: boolean } = {},
 ): ApolloServerPlugin {
   if (production) return ApolloServerPluginLandingPageDisabled();
   return ApolloServerPluginLandingPageLocalDefault({
     embed: { endpointIsEditable: false },
     document: readFileSync(SANDBOX_EXAMPLE_OPERATION, 'utf8'),
     variables: { personId: '7d943c51-e4ff-4e57-9558-08cab6b963c7', language: 'EN_US' },
-    headers: emulatedUpstream
-      ? { ...SANDBOX_EXAMPLE_HEADERS, Authorization: EMULATED_AUTHORIZATION }
-      : SANDBOX_EXAMPLE_HEADERS,
+    headers: {
+      // The emulator takes any bearer token: asking for a Synctera key there would only mislead.
+      Authorization: emulatedUpstream
+        ? 'Bearer <any token: the emulator accepts any, e.g. dev-token>'
+        : 'Bearer <your Synctera API key>',
+      'Idempotency-Key': '<a new UUID for each new request; the same one for a retry>',
+    },
     footer: false,
   });
 }
