@@ -4,30 +4,29 @@
  * web example on its own origin. Shared by the federation tests (which also put Hive Gateway in
  * front of the same subgraphs), the browser tests and `npm run supergraph`; no Jest in here.
  */
-import { randomUUID } from 'node:crypto';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { buildWebPage } from '../../examples/web/build';
-import { serveWebPage, type WebPageServer } from '../../examples/web/serve';
+import { serveWebPage } from '../../examples/web/serve';
 import { loadConfig } from '../../src/config';
 import { type Emulator, startEmulator } from '../../src/emulator';
 import { createLogger, type Logger } from '../../src/logger';
+import { registerCors } from '../../src/http/cors';
+import { listenAt } from '../../src/http/listen';
 import { createServer, type SubgraphServer } from '../../src/http/server';
+import { requestIdOf } from '../../src/graphql/context';
+import { REQUEST_ID_HEADER } from '../../src/graphql/plugins/request';
 import {
   CUSTOMERS_SDL,
   type CustomersSubgraph,
   startCustomersSubgraph,
 } from '../fixtures/customers-subgraph';
 import { PERSON_ID } from '../fixtures/customer-ids';
+import { freePort } from '../helpers/process';
 import { composeSupergraph, fetchSubgraphSdl, type SubgraphSource } from './compose';
 import {
   type GatewayContext,
@@ -172,17 +171,20 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       }),
     ],
   });
-  // Filled once the page is served: the page needs the gateway's address, the gateway its origin.
-  const corsOrigins: string[] = [];
-  const httpServer = await serveGateway(gateway, corsOrigins);
-  const url = await listen(httpServer, options.ports?.gateway ?? 0, host);
-
-  let web: WebPageServer | undefined;
-  if (options.web) {
-    const dir = await buildWebPage(options.web === true ? undefined : options.web.dir);
-    web = await serveWebPage({ dir, graphqlUrl: url, port: options.ports?.web ?? 0, host });
-    corsOrigins.push(...loopbackOrigins(web.origin));
-  }
+  // The page needs the gateway's address and the gateway's CORS the page's origin: the page's
+  // port is chosen first (a free one for 0), and the page served once the gateway listens.
+  const webDir = options.web
+    ? await buildWebPage(options.web === true ? undefined : options.web.dir)
+    : undefined;
+  const webPort =
+    webDir === undefined ? undefined : (options.ports?.web ?? 0) || (await freePort());
+  const origins = webPort === undefined ? [] : loopbackOrigins(`http://${host}:${webPort}`);
+  const fastify = await serveGateway(gateway, origins);
+  const url = await listenAt(fastify.server, options.ports?.gateway ?? 0, host, GATEWAY_PATH);
+  const web =
+    webDir === undefined
+      ? undefined
+      : await serveWebPage({ dir: webDir, graphqlUrl: url, port: webPort, host });
 
   return {
     ...subgraphs,
@@ -192,133 +194,48 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     async close() {
       await web?.close();
       await gateway.stop();
+      await fastify.close();
       await subgraphs.close();
     },
   };
 }
 
-/** Request headers the page may send across origins. */
-const GATEWAY_ALLOWED_HEADERS = [
-  'authorization',
-  'content-type',
-  'idempotency-key',
-  'x-request-id',
-  // Sandbox's and Apollo Client's own.
-  'apollo-require-preflight',
-  'x-apollo-operation-name',
-];
-
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+/** Where the gateway serves GraphQL (and Sandbox). */
+const GATEWAY_PATH = '/';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Apollo Gateway behind a small node:http integration, instead of `startStandaloneServer`, whose
- * CORS allows every origin and exposes no header. Here CORS names the page's origins exactly and
- * exposes `X-Request-Id`, as a production router would be set up; each answer carries the
- * caller's `X-Request-Id` (or a new one), which is also what the subgraph receives.
+ * Apollo Gateway behind Fastify, with the subgraph's own HTTP parts rather than
+ * `startStandaloneServer`, whose CORS allows every origin and exposes no header: the CORS of
+ * src/http/cors.ts names the page's `origins` exactly and exposes `X-Request-Id`, as a production
+ * router would be set up; each answer carries the caller's `X-Request-Id` (or a new one,
+ * `requestIdOf`), which is also what the subgraph receives. Ready, not yet listening.
  */
 async function serveGateway(
   gateway: ApolloServer<GatewayContext>,
   origins: readonly string[],
-): Promise<Server> {
-  const httpServer = createHttpServer((req, res) => {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('x-request-id', requestId);
-    if (answerCors(req, res, origins)) return;
-    answer().catch(() => {
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500, { 'content-type': 'text/plain' }).end('Gateway error\n');
-    });
-
-    async function answer() {
-      const response = await gateway.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: await toGraphQLRequest(req),
-        context: async () => ({ headers: req.headers }),
-      });
-      for (const [name, value] of response.headers) res.setHeader(name, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-        return;
-      }
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
-  });
-  gateway.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+): Promise<FastifyInstance> {
+  const fastify = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+  gateway.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: fastify.server }));
   await gateway.start();
-  return httpServer;
-}
-
-/**
- * CORS for `origins` only; `true` when it answered the request (a preflight). Another origin
- * gets no CORS header, so the browser keeps the answer from its page. Written out rather than
- * taken from a package: it is the whole of what a browser needs here.
- */
-function answerCors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]) {
-  const { origin } = req.headers;
-  res.setHeader('vary', 'Origin');
-  const allowed = origin !== undefined && origins.includes(origin);
-  if (allowed) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-expose-headers', 'x-request-id');
-  }
-  if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) {
-    return false;
-  }
-  if (allowed) {
-    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-    res.setHeader('access-control-allow-headers', GATEWAY_ALLOWED_HEADERS.join(', '));
-    res.setHeader('access-control-max-age', '600');
-  }
-  res.writeHead(204, { 'content-length': '0' }).end();
-  return true;
-}
-
-/** A Node request as Apollo takes it: JSON bodies parsed, other bodies left for it to refuse. */
-async function toGraphQLRequest(req: IncomingMessage): Promise<HTTPGraphQLRequest> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return {
-    method: (req.method ?? 'GET').toUpperCase(),
-    headers,
-    search: new URL(req.url ?? '/', 'http://gateway').search,
-    body: parseJson(text),
-  };
-}
-
-/** The parsed body; text that is not JSON is passed on for Apollo to refuse (400). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** Starts `server` listening; resolves with its GraphQL endpoint. */
-async function listen(server: Server, port: number, host: string): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
+  fastify.addHook('onRequest', async (request, reply) => {
+    const requestId = requestIdOf(request.raw);
+    // Written into the request's headers, which the data sources pass on to the subgraph.
+    request.raw.headers[REQUEST_ID_HEADER] = requestId;
+    reply.header(REQUEST_ID_HEADER, requestId);
   });
-  return `http://${host}:${portOf(server)}/`;
-}
-
-function portOf(server: Server): number {
-  return (server.address() as AddressInfo).port;
+  await registerCors(fastify, origins, GATEWAY_PATH);
+  fastify.route({
+    method: ['GET', 'POST'],
+    url: GATEWAY_PATH,
+    handler: fastifyApolloHandler(gateway, {
+      context: async (request) => ({ headers: request.raw.headers }),
+    }),
+  });
+  // An OPTIONS that CORS did not answer (another origin, no page): 204, as for a preflight.
+  fastify.options(GATEWAY_PATH, async (_request, reply) => reply.code(204).send());
+  await fastify.ready();
+  return fastify;
 }
 
 /**
