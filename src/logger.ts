@@ -59,11 +59,9 @@ export function createLogger(
 let stdoutDestination: DestinationStream | undefined;
 
 /**
- * Standard output, written asynchronously and shared by every logger of the process. A line
- * logged while a write is in flight goes out with the others in the next write: under load, one
- * write call per batch instead of one per line, a large share of a request's CPU otherwise.
- * pino writes what is still waiting synchronously when the process exits through Node's exit; a
- * SIGKILL or V8 aborting loses what was waiting.
+ * Standard output, written asynchronously in batches and shared by every logger of the process:
+ * one write call per batch instead of one per line. pino flushes what waits when the process
+ * exits through Node's exit; a SIGKILL loses it.
  */
 function stdout(): DestinationStream {
   stdoutDestination ??= pino.destination({

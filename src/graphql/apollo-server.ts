@@ -73,12 +73,10 @@ export function createApolloServer({
 }
 
 /**
- * Apollo Server with the query text limit (GRAPHQL_MAX_QUERY_BYTES) applied to every HTTP
- * request, whatever the integration, before Apollo hashes, parses or caches the text. No plugin
- * hook can answer a request before parsing, so the refusal takes the path of a context that
- * cannot be created: Apollo answers it as its own early refusals, through the server's
- * `formatError` and with the error's status. No context is created and no request hook runs;
- * plugins' `contextCreationDidFail` hooks see the refusal.
+ * Apollo Server with GRAPHQL_MAX_QUERY_BYTES applied to every HTTP request, whatever the
+ * integration, before Apollo hashes, parses or caches the text. No plugin hook runs before
+ * parsing, so the refusal is a context that cannot be created: Apollo answers it through
+ * `formatError` with the error's status, and no request hook runs.
  */
 class SubgraphApolloServer extends ApolloServer<Context> {
   constructor(

@@ -3,9 +3,8 @@ export const OTHER_LABEL_VALUE = 'other';
 
 /**
  * Label values a caller can influence, bounded: the first `maxValues` distinct values matching
- * `pattern` are kept as they are, any other one is {@link OTHER_LABEL_VALUE}. Every Prometheus
- * series lives until the process exits, so an unbounded label would be a memory leak any caller
- * could drive (and a scrape that grows without end).
+ * `pattern` are kept, any other is {@link OTHER_LABEL_VALUE}. A Prometheus series lives until
+ * the process exits: an unbounded label would be a leak any caller could drive.
  */
 export class BoundedLabel {
   private readonly values = new Set<string>();
@@ -27,10 +26,9 @@ export class BoundedLabel {
 export const ANONYMOUS_OPERATION = 'anonymous';
 
 /**
- * The `operation_name` label: one of `known` (the committed operations' names), `anonymous`
- * without a name, `other` for any other. A fixed set: no flood of names a caller makes up can
- * push a real operation into `other`. A router names its subgraph operation after the client's,
- * `<name>__<subgraph>__<n>` (Apollo Router, Apollo Gateway): that counts as `<name>`.
+ * The `operation_name` label: one of `known` (the committed operations' names), `anonymous`, or
+ * `other`; a fixed set, so made-up names cannot push a real one out. A router's subgraph
+ * operation, `<name>__<subgraph>__<n>`, counts as `<name>`.
  */
 export function operationNameLabel(known: ReadonlySet<string>): (operationName: unknown) => string {
   const names = [...known];

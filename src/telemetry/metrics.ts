@@ -5,10 +5,7 @@ import { readOperationNames } from './operation-names';
 /** The content type of `GET /metrics` (Prometheus text format 0.0.4). */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/**
- * Upstream attempt buckets, in seconds: fine where a healthy upstream answers (50 ms to 1 s),
- * coarser up to the default attempt budget (10 s) and just past it, where timeouts land.
- */
+/** Fine where a healthy upstream answers, coarser up to the attempt budget, where timeouts land. */
 const UPSTREAM_DURATION_BUCKETS = [
   0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.4, 0.6, 1, 1.5, 2.5, 4, 6, 10, 15,
 ];
@@ -24,9 +21,8 @@ export type AttemptEnd =
 let processRegistry: Registry | undefined;
 
 /**
- * prom-client's default metrics, once per process: they describe the process, not a server, and
- * their collectors (a GC observer, an event-loop delay monitor) cannot be stopped, so a server
- * that started its own would leave them running after `close()`.
+ * prom-client's default metrics, once per process: they describe the process, and their
+ * collectors cannot be stopped, so a server that started its own would leak them on `close()`.
  */
 function processMetrics(): Registry {
   if (processRegistry === undefined) {
@@ -36,10 +32,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-/**
- * A metric's label children, made on first use of a label value and kept: the values are bounded
- * (bounded-label.ts), and a child spares the label object per call.
- */
+/** A metric's label children, made on first use of a (bounded) label value and kept. */
 function children<T>(metric: { labels(...values: string[]): T }): (value: string) => T {
   const made = new Map<string, T>();
   return (value) => {
@@ -52,11 +45,7 @@ function children<T>(metric: { labels(...values: string[]): T }): (value: string
   };
 }
 
-/**
- * The subgraph's Prometheus metrics, on a registry of its own (several servers, or a host's own
- * metrics, can live in one process). Labelled metrics are counted on label children, made once
- * per label value.
- */
+/** The subgraph's Prometheus metrics, on a registry of its own (a host may have several). */
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests = children(

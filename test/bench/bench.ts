@@ -262,23 +262,29 @@ async function runSequential(
 /** How often the subgraph's RSS is sampled while it is loaded, for the range under load. */
 const RSS_SAMPLE_MS = 100;
 
-/** The subgraph's RSS after a full garbage collection in it (see `collect-garbage.ts`). */
-async function settledRssMb(subgraph: ServerProcess, settings: Settings): Promise<number> {
-  await subgraph.collectGarbage();
+/** The subgraph's memory after a full garbage collection in it (see `collect-garbage.ts`). */
+async function settledMemory(subgraph: ServerProcess, settings: Settings): Promise<Memory> {
+  const heapUsed = await subgraph.collectGarbage();
   await sleep(settings.rssSettleMs);
-  return subgraph.rssMb();
+  return { rssMb: subgraph.rssMb(), heapMb: heapUsed / 2 ** 20 };
+}
+
+interface Memory {
+  readonly rssMb: number;
+  /** What the heap still holds: what grows when something leaks, whatever V8 keeps reserved. */
+  readonly heapMb: number;
 }
 
 /**
  * Loads the subgraph until it has served `settings.rssAfterRequests`, sampling its RSS as it
- * goes, then reads its RSS after a full garbage collection.
+ * goes, then reads its memory after a full garbage collection.
  */
 async function soakSubgraph(
   servers: Servers,
   load: LoadGenerator,
   settings: Settings,
   served: Served,
-  afterWarmupMb: number,
+  afterWarmup: Memory,
 ): Promise<RssFigures> {
   const remaining = settings.rssAfterRequests - served.subgraph;
   const samples: number[] = [];
@@ -299,13 +305,16 @@ async function soakSubgraph(
     clearInterval(sampler);
   }
   samples.push(servers.subgraph.rssMb());
-  const afterRequestsMb = await settledRssMb(servers.subgraph, settings);
+  const afterRequests = await settledMemory(servers.subgraph, settings);
   return {
-    afterWarmupMb: Number(afterWarmupMb.toFixed(1)),
-    afterRequestsMb: Number(afterRequestsMb.toFixed(1)),
+    afterWarmupMb: Number(afterWarmup.rssMb.toFixed(1)),
+    afterRequestsMb: Number(afterRequests.rssMb.toFixed(1)),
     underLoadMb: { min: Math.min(...samples), max: Math.max(...samples) },
     requests: served.subgraph,
-    ratio: Number((afterRequestsMb / afterWarmupMb).toFixed(3)),
+    ratio: Number((afterRequests.rssMb / afterWarmup.rssMb).toFixed(3)),
+    heapAfterWarmupMb: Number(afterWarmup.heapMb.toFixed(1)),
+    heapAfterRequestsMb: Number(afterRequests.heapMb.toFixed(1)),
+    heapRatio: Number((afterRequests.heapMb / afterWarmup.heapMb).toFixed(3)),
   };
 }
 
@@ -371,11 +380,11 @@ async function main(): Promise<void> {
         const served = Object.fromEntries(TARGET_IDS.map((id) => [id, 0])) as Served;
         await warmUp(scenario, servers, load, settings, served);
         // Both scenarios start measuring from a collected heap; the CPU-bound one keeps the RSS.
-        const afterWarmupMb = await settledRssMb(servers.subgraph, settings);
+        const afterWarmup = await settledMemory(servers.subgraph, settings);
         scenarios[scenario.id] = await runLoadScenario(scenario, servers, load, settings, served);
         if (scenario.id === 'cpuBound') {
           sequential = await runSequential(servers, load, settings, served);
-          rss = await soakSubgraph(servers, load, settings, served, afterWarmupMb);
+          rss = await soakSubgraph(servers, load, settings, served, afterWarmup);
         }
       } finally {
         await Promise.all(Object.values(servers).map((server) => server.stop()));

@@ -22,9 +22,9 @@ export interface ServerProcess {
   cpuSeconds(): number;
   /**
    * A full garbage collection in the server, for a server started with the collect-garbage
-   * preload (see {@link ServerSpec.collectsGarbage}); resolves once it is done.
+   * preload (see {@link ServerSpec.collectsGarbage}); resolves with the heap bytes still used.
    */
-  collectGarbage(): Promise<void>;
+  collectGarbage(): Promise<number>;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -96,14 +96,14 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** Signals `child` to collect its garbage and waits for its line on stderr. */
-function collectGarbage(child: ChildProcess, spec: ServerSpec): Promise<void> {
+/** Signals `child` to collect its garbage; resolves with the bytes its heap still uses. */
+function collectGarbage(child: ChildProcess, spec: ServerSpec): Promise<number> {
   if (!spec.collectsGarbage) {
     return Promise.reject(
       new Error(`${spec.name} was not started with the collect-garbage preload`),
     );
   }
-  return new Promise<void>((done, fail) => {
+  return new Promise<number>((done, fail) => {
     let seen = '';
     const timer = setTimeout(
       () => finish(new Error(`${spec.name} did not collect garbage`)),
@@ -111,12 +111,13 @@ function collectGarbage(child: ChildProcess, spec: ServerSpec): Promise<void> {
     );
     const onData = (chunk: Buffer) => {
       seen = (seen + chunk.toString()).slice(-200);
-      if (seen.includes(COLLECTED)) finish();
+      const line = new RegExp(`${COLLECTED} (\\d+)\n`).exec(seen);
+      if (line !== null) finish(undefined, Number(line[1]));
     };
-    function finish(error?: Error) {
+    function finish(error?: Error, heapUsed = Number.NaN) {
       clearTimeout(timer);
       child.stderr?.off('data', onData);
-      if (error === undefined) done();
+      if (error === undefined) done(heapUsed);
       else fail(error);
     }
     child.stderr?.on('data', onData);

@@ -45,6 +45,9 @@ describe('npm run bench -- --smoke', () => {
     expect(report.rss.underLoadMb.min).toBeGreaterThan(0);
     expect(report.rss.underLoadMb.max).toBeGreaterThanOrEqual(report.rss.underLoadMb.min);
     expect(report.rss.requests).toBeGreaterThanOrEqual(report.settings.rssAfterRequests ?? 0);
+    // The heap's used bytes, read after the same collections: a figure in MiB, not a NaN.
+    expect(report.rss.heapAfterWarmupMb).toBeGreaterThan(1);
+    expect(report.rss.heapAfterRequestsMb).toBeGreaterThan(1);
   });
 
   it('reports every performance target, pass or fail, and prints the table first', () => {
