@@ -130,7 +130,7 @@ export async function runCpuBench(argv: readonly string[]): Promise<void> {
     }));
     console.log(
       [
-        `CPU per request, ${settings.rounds} round(s) of ${settings.requestsPerRound} requests at 10 connections, median`,
+        `CPU per request on Node ${process.version}, ${settings.rounds} round(s) of ${settings.requestsPerRound} requests at 10 connections, median`,
         '',
         '| target | µs per request | × bare proxy | rounds | errors |',
         '| --- | --- | --- | --- | --- |',
@@ -140,7 +140,7 @@ export async function runCpuBench(argv: readonly string[]): Promise<void> {
         ),
       ].join('\n'),
     );
-    console.log(JSON.stringify({ cpu: figures, settings }));
+    console.log(JSON.stringify({ node: process.version, cpu: figures, settings }));
   } finally {
     await load.stop();
     await Promise.all([emulator, ...targets.map((t) => t.server)].map((s) => s.stop()));
