@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,13 +13,8 @@ export async function listenAt(
   host: string | undefined,
   path: string,
 ): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  server.listen(port, host);
+  await once(server, 'listening');
   const { port: bound } = server.address() as AddressInfo;
   const shownHost = host ?? 'localhost';
   return `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${bound}${path}`;

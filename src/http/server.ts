@@ -1,14 +1,9 @@
-import type {
-  IncomingMessage,
-  Server,
-  ServerOptions as HttpServerOptions,
-  ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Config, HttpServerConfig } from '../config';
+import type { Config } from '../config';
 import { createApolloServer } from '../graphql/apollo-server';
 import { type Context, createContextFunction, requestIdOf } from '../graphql/context';
 import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
@@ -34,20 +29,6 @@ import {
 import { registerBodyParsers } from './request-body';
 
 export { GRAPHQL_PATH } from './graphql-route';
-
-/** The Node HTTP server's settings: the configured timeouts, checked often enough to matter. */
-function httpServerSettings(config: HttpServerConfig): HttpServerOptions {
-  return {
-    headersTimeout: config.headersTimeoutMs,
-    requestTimeout: config.requestTimeoutMs,
-    keepAliveTimeout: config.keepAliveTimeoutMs,
-    // Node checks the two request timeouts every 30 s by default, which would let a slow client
-    // hold its connection up to 30 s past them.
-    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
-    // Checked with the other refusals, so that its answer has the contract's shape.
-    requireHostHeader: false,
-  };
-}
 
 /** A Host header's value: a host name or IP literal, and an optional port (RFC 9110). */
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::\d{0,5})?$/;
@@ -83,7 +64,6 @@ function originFormUrl(req: IncomingMessage): string {
   return `${pathname}${search}`;
 }
 
-/** Options of {@link createServer}. */
 export interface ServerOptions {
   readonly config: Config;
   /** The upstream base URL when `config.upstream.baseUrl` is unset (the emulator's). */
@@ -149,7 +129,15 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     // Shutdown is the drain plugin's, within SHUTDOWN_GRACE_MS: requests still arriving on open
     // connections are served, not refused with Fastify's own 503.
     return503OnClosing: false,
-    http: httpServerSettings(config.http),
+    // Fastify sets the keep-alive and request timeouts on the server it makes from these.
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      // Node checks the two request timeouts every 30 s by default, which would let a slow client
+      // hold its connection up to 30 s past them.
+      connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
+      // Checked with the other refusals, so that its answer has the contract's shape.
+      requireHostHeader: false,
+    },
     keepAliveTimeout: config.http.keepAliveTimeoutMs,
     requestTimeout: config.http.requestTimeoutMs,
     rewriteUrl: originFormUrl,
