@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context, ContextArgs } from '../graphql/context';
 import { withRequestId } from '../graphql/plugins/request';
-import type { GraphQLRequestObservation, Telemetry } from '../telemetry/telemetry';
+import type { RequestObservation, Telemetry } from '../telemetry/telemetry';
 import { parseJsonObject } from '../utils/json';
 import { createCallerGone } from './caller-gone';
 import { refusalOf } from './refusals';
@@ -32,7 +32,7 @@ export function registerGraphQLRoute(
   fastify: FastifyInstance,
   { apollo, context, telemetry, maxBodyBytes }: GraphQLRouteOptions,
 ): void {
-  const observations = new WeakMap<FastifyRequest, GraphQLRequestObservation>();
+  const observations = new WeakMap<FastifyRequest, RequestObservation>();
   const observationOf = (request: FastifyRequest) => observations.get(request);
   const apolloHandler = fastifyApolloHandler(apollo, {
     context: (request, reply) =>
@@ -43,6 +43,7 @@ export function registerGraphQLRoute(
     url: GRAPHQL_PATH,
     onRequest: async (request, reply) => {
       const observation = telemetry.startGraphQL(request.raw);
+      if (observation === undefined) return;
       observations.set(request, observation);
       reply.raw.once('close', () => observation.end(reply.raw.statusCode));
     },

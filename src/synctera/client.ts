@@ -12,7 +12,7 @@ import {
 } from '../verification/errors';
 import { errorFromUpstreamStatus } from './upstream-errors';
 import type { TraceHeaders, UpstreamTelemetry } from '../telemetry/upstream-telemetry';
-import type { AttemptEnd } from '../telemetry/metrics';
+import type { AttemptFailure } from '../telemetry/metrics';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type {
   CreateDocumentVerificationSessionPayload,
@@ -37,15 +37,13 @@ import {
 const MAX_UPSTREAM_REQUEST_ID = 200;
 
 /** What the data source of one GraphQL request needs; `upstream` is shared by every request. */
-export interface SyncteraClientOptions {
+interface SyncteraClientOptions {
   readonly upstream: Upstream;
-  /** This request's upstream credentials, or why it has none. */
   readonly authorization: UpstreamAuthorization;
   /** Forwarded as `X-Request-Id`. */
   readonly requestId: string;
   /** Aborts when the caller has gone: no new attempt and no backoff wait after that. */
   readonly callerGone?: AbortSignal;
-  /** Metrics and spans of the attempts. */
   readonly telemetry?: UpstreamTelemetry;
   /** The caller's W3C trace context, sent upstream unchanged when no attempt span is made. */
   readonly traceHeaders?: TraceHeaders;
@@ -79,7 +77,7 @@ interface AttemptRecord {
   readonly upstreamRequestId?: string;
   /** Why there was no answer, redacted, and as a metrics label. */
   readonly failure?: string;
-  readonly failureKind?: FailureKind;
+  readonly failureKind?: AttemptFailure;
   /** A 2xx's session once checked, or why it could not be used. */
   readonly session?: DocumentVerificationSession;
   readonly invalid?: InvalidUpstreamAnswer;
@@ -161,9 +159,11 @@ export class SyncteraClient {
             : error;
         }
       }
-      // Our POST may have reached Synctera and its answer been lost: a 409 now means it is
-      // still being processed, not a conflict.
-      afterUnanswered ||= mayBeProcessing(record.outcome);
+      // Our POST may have reached Synctera and its answer been lost (no answer, someone else's, a
+      // gateway's 502/504 in front of Synctera): a 409 now means it is still being processed.
+      const { outcome } = record;
+      afterUnanswered ||=
+        outcome.kind !== 'response' || outcome.status === 502 || outcome.status === 504;
       await sleep(delayMs, undefined, { signal: callerGone }).catch(() => undefined);
       if (callerGone?.aborted) throw this.abandoned(call, { attempt: attempt + 1 });
     }
@@ -243,12 +243,12 @@ export class SyncteraClient {
   private report(record: AttemptRecord, delayMs: number | undefined): void {
     const { attempt, outcome, status, durationMs } = record;
     const reason = delayMs === undefined ? undefined : retryReason(outcome);
-    this.options.telemetry?.endAttempt(record.span, {
-      attempt,
-      end: status === null ? { failure: record.failureKind ?? 'network_error' } : { status },
-      seconds: durationMs / 1000,
-      retryReason: reason,
-    });
+    this.options.telemetry?.endAttempt(
+      record.span,
+      status === null ? { failure: record.failureKind ?? 'network_error' } : { status },
+      durationMs / 1000,
+      reason,
+    );
     this.options.upstream.logger.info(
       {
         requestId: this.options.requestId,
@@ -318,11 +318,16 @@ export class SyncteraClient {
       return { session: record.session, idempotencyKey: call.idempotencyKey };
     }
     const credential = call.credential();
+    // The answer's X-Request-Id, made fit to quote (a created session does not carry it).
+    const { upstreamRequestId } = record;
     const upstreamInfo = {
       status: record.status,
       type: null,
       code: null,
-      requestId: quotedRequestId(record, credential),
+      requestId:
+        upstreamRequestId === undefined
+          ? null
+          : quotable(upstreamRequestId, credential, MAX_UPSTREAM_REQUEST_ID) || null,
     };
     if (record.invalid !== undefined) {
       throw new UpstreamBadResponseError(record.invalid.message, upstreamInfo);
@@ -350,29 +355,10 @@ export class SyncteraClient {
   }
 }
 
-/**
- * Whether the upstream may still be processing an attempt that ended so: no answer, an answer
- * that was someone else's, or a gateway's 502/504 in front of Synctera.
- */
-function mayBeProcessing(outcome: AttemptOutcome): boolean {
-  if (outcome.kind !== 'response') return true;
-  return outcome.status === 502 || outcome.status === 504;
-}
-
-/** The answer's `X-Request-Id` made fit to quote in an error (a created session does not carry it). */
-function quotedRequestId(record: AttemptRecord, credential: CredentialScanner): string | null {
-  const { upstreamRequestId } = record;
-  if (upstreamRequestId === undefined) return null;
-  return quotable(upstreamRequestId, credential, MAX_UPSTREAM_REQUEST_ID) || null;
-}
-
 /** A key never holds a line break (idempotency-key.ts), so the key ends at the first one. */
 function callKey(call: SessionCall): string {
   return `${call.idempotencyKey}\n${call.json}`;
 }
-
-/** Why an attempt got no answer, as a metrics label. */
-type FailureKind = Extract<AttemptEnd, { failure: string }>['failure'];
 
 /**
  * Why an attempt got no answer, the one mapping that the log line, the error message, the
@@ -384,7 +370,7 @@ function attemptFailure(
   error: unknown,
   timeoutMs: number,
   credential: CredentialScanner,
-): { failure: string; failureKind: FailureKind } {
+): { failure: string; failureKind: AttemptFailure } {
   const { name, code, message } = (error ?? {}) as {
     name?: unknown;
     code?: unknown;

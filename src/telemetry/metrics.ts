@@ -15,8 +15,8 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const MAX_ERROR_CODES = 40;
 
 /** How an upstream attempt ended, for the metrics: an HTTP status, or why there was none. */
-export type AttemptEnd =
-  { readonly status: number } | { readonly failure: 'timeout' | 'network_error' };
+export type AttemptEnd = { readonly status: number } | { readonly failure: AttemptFailure };
+export type AttemptFailure = 'timeout' | 'network_error';
 
 let processRegistry: Registry | undefined;
 

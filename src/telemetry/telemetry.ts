@@ -15,25 +15,6 @@ import type { Metrics } from './metrics';
 import type { Tracing } from './tracing';
 import { callerTraceHeaders, UpstreamTelemetry } from './upstream-telemetry';
 
-/** One `/graphql` request, observed from its arrival until its connection is done with it. */
-export interface GraphQLRequestObservation {
-  /** The parsed request body (undefined for a GET or a non-JSON body). */
-  body(body: unknown): void;
-  /** The HTTP layer refused the request (a body over the limit, not JSON) with this code. */
-  refused(code: string): void;
-  /** Runs `serve` with the request's span active (Apollo Server, resolvers, upstream attempts). */
-  run<T>(serve: () => Promise<T>): Promise<T>;
-  /** The answer is sent, or the caller left: ends the span and the in-flight count. */
-  end(statusCode: number): void;
-}
-
-const NOTHING_OBSERVED: GraphQLRequestObservation = {
-  body() {},
-  refused() {},
-  run: (serve) => serve(),
-  end() {},
-};
-
 /** Span name until the operation is known (OpenTelemetry's GraphQL conventions). */
 const UNKNOWN_OPERATION_SPAN = 'GraphQL Operation';
 
@@ -54,11 +35,11 @@ export class Telemetry {
 
   /**
    * Starts observing one `/graphql` request: counted in flight and by operation name, and, with
-   * tracing on, a server span continuing the caller's `traceparent`.
+   * tracing on, a server span continuing the caller's `traceparent`. Undefined with neither.
    */
-  startGraphQL(req: IncomingMessage): GraphQLRequestObservation {
+  startGraphQL(req: IncomingMessage): RequestObservation | undefined {
     const { metrics, tracing } = this;
-    if (metrics === undefined && tracing === undefined) return NOTHING_OBSERVED;
+    if (metrics === undefined && tracing === undefined) return undefined;
     metrics?.requestStarted();
     const observation = new RequestObservation(metrics);
     if (tracing !== undefined) {
@@ -85,15 +66,19 @@ export class Telemetry {
       span?.addEvent('graphql.error', { 'graphql.error.code': String(code) });
       span?.setStatus({ code: SpanStatusCode.ERROR, message: String(code) });
     },
+    // OpenTelemetry's GraphQL span name and attributes: `mutation CreateSession`.
     operation: (type, name) => {
       const span = this.tracing === undefined ? undefined : trace.getActiveSpan();
-      if (span !== undefined) nameSpan(span, type, name);
+      if (span === undefined) return;
+      span.updateName(name ? `${type} ${name}` : type);
+      span.setAttribute('graphql.operation.type', type);
+      if (name) span.setAttribute('graphql.operation.name', name);
     },
   };
 }
 
-/** One request's facts, gathered as the HTTP layer learns them. */
-class RequestObservation implements GraphQLRequestObservation {
+/** One `/graphql` request, observed from its arrival until its connection is done with it. */
+export class RequestObservation {
   span: Span | undefined;
   spanContext: Context | undefined;
   operationName: unknown;
@@ -101,16 +86,19 @@ class RequestObservation implements GraphQLRequestObservation {
 
   constructor(private readonly metrics: Metrics | undefined) {}
 
+  /** The HTTP layer refused the request (a body over the limit, not JSON) with this code. */
   refused(code: string): void {
     this.metrics?.error(code);
     this.span?.setStatus({ code: SpanStatusCode.ERROR, message: code });
   }
 
+  /** The parsed request body (undefined for a GET or a non-JSON body). */
   body(body: unknown): void {
     if (!isJsonObject(body)) return;
     this.operationName = body.operationName;
   }
 
+  /** Runs `serve` with the request's span active (Apollo Server, resolvers, upstream attempts). */
   async run<T>(serve: () => Promise<T>): Promise<T> {
     try {
       const { spanContext } = this;
@@ -121,6 +109,7 @@ class RequestObservation implements GraphQLRequestObservation {
     }
   }
 
+  /** The answer is sent, or the caller left: ends the span and the in-flight count. */
   end(statusCode: number): void {
     if (this.ended) return;
     this.ended = true;
@@ -130,11 +119,4 @@ class RequestObservation implements GraphQLRequestObservation {
       this.span.end();
     }
   }
-}
-
-/** OpenTelemetry's GraphQL span name and attributes: `mutation CreateSession`. */
-function nameSpan(span: Span, type: string, name: string | null | undefined): void {
-  span.updateName(name ? `${type} ${name}` : type);
-  span.setAttribute('graphql.operation.type', type);
-  if (name) span.setAttribute('graphql.operation.name', name);
 }

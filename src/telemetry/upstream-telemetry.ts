@@ -55,14 +55,6 @@ function validTraceState(raw: string | undefined): string | undefined {
   return new TraceState(normalized).serialize() === normalized ? normalized : undefined;
 }
 
-/** What the client reports when an attempt ends; `retryReason` is set when another follows. */
-export interface AttemptReport {
-  readonly attempt: number;
-  readonly end: AttemptEnd;
-  readonly seconds: number;
-  readonly retryReason: string | undefined;
-}
-
 /**
  * Metrics and spans of the upstream attempts, shared by every request of one server. With tracing
  * on, each attempt is a client span, child of the active (request) span, and the upstream gets a
@@ -93,11 +85,16 @@ export class UpstreamTelemetry {
     return carrier;
   }
 
-  endAttempt(span: Span | undefined, report: AttemptReport): void {
-    this.metrics?.attempt(report.end, report.seconds);
-    if (report.retryReason !== undefined) this.metrics?.retry(report.retryReason);
+  /** `retryReason` is set when another attempt follows. */
+  endAttempt(
+    span: Span | undefined,
+    end: AttemptEnd,
+    seconds: number,
+    retryReason: string | undefined,
+  ): void {
+    this.metrics?.attempt(end, seconds);
+    if (retryReason !== undefined) this.metrics?.retry(retryReason);
     if (span === undefined) return;
-    const { end } = report;
     if ('status' in end) {
       span.setAttribute('http.response.status_code', end.status);
       if (end.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -105,9 +102,7 @@ export class UpstreamTelemetry {
       span.setAttribute('error.type', end.failure);
       span.setStatus({ code: SpanStatusCode.ERROR, message: end.failure });
     }
-    if (report.retryReason !== undefined) {
-      span.setAttribute('upstream.retry_reason', report.retryReason);
-    }
+    if (retryReason !== undefined) span.setAttribute('upstream.retry_reason', retryReason);
     span.end();
   }
 
