@@ -5,7 +5,7 @@ import { upstreamAuthorization } from '../synctera/authorization';
 import { headerText } from '../utils/headers';
 import { SyncteraClient } from '../synctera/client';
 import type { Upstream } from '../synctera/upstream';
-import { callerTraceHeaders, type UpstreamTelemetry } from '../telemetry/upstream-telemetry';
+import { callerTraceHeaders, type Telemetry } from '../telemetry/telemetry';
 
 /** What every resolver of one GraphQL request sees; nothing in it is shared between requests. */
 export interface Context {
@@ -39,7 +39,7 @@ const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 /** Builds a fresh {@link Context} for each request over the server's shared upstream. */
 export function createContextFunction(
   upstream: Upstream,
-  telemetry?: UpstreamTelemetry,
+  telemetry?: Telemetry,
 ): ContextFunction<[ContextArgs], Context> {
   return async ({ req, callerGone }) => {
     const requestId = requestIdOf(req);

@@ -113,7 +113,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
   }
   const upstream = createUpstream(config.upstream, baseUrl, logger, options.retryPolicy);
   const telemetry = new Telemetry(config.metrics ? new Metrics() : undefined, options.tracing);
-  const context = createContextFunction(upstream, telemetry.upstream);
+  const context = createContextFunction(upstream, telemetry);
   const maxBodyBytes = config.limits.maxBodyBytes;
   const fastify = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

@@ -11,7 +11,7 @@ import {
   UpstreamUnavailableError,
 } from '../verification/errors';
 import { errorFromUpstreamStatus } from './upstream-errors';
-import type { TraceHeaders, UpstreamTelemetry } from '../telemetry/upstream-telemetry';
+import type { Telemetry, TraceHeaders } from '../telemetry/telemetry';
 import type { AttemptFailure } from '../telemetry/metrics';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
 import type {
@@ -44,7 +44,7 @@ interface SyncteraClientOptions {
   readonly requestId: string;
   /** Aborts when the caller has gone: no new attempt and no backoff wait after that. */
   readonly callerGone?: AbortSignal;
-  readonly telemetry?: UpstreamTelemetry;
+  readonly telemetry?: Telemetry;
   /** The caller's W3C trace context, sent upstream unchanged when no attempt span is made. */
   readonly traceHeaders?: TraceHeaders;
 }
