@@ -5,7 +5,6 @@ export type { Logger } from 'pino';
 /** Log levels accepted by `LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const BEARER_CREDENTIAL = /\b(Bearer)\s+[\x21-\x7e]+/gi;

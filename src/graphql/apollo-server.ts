@@ -3,8 +3,6 @@ import {
   ApolloServer,
   type ApolloServerOptions,
   type ApolloServerPlugin,
-  type ContextThunk,
-  type HTTPGraphQLRequest,
   type HTTPGraphQLResponse,
 } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -86,17 +84,12 @@ class SubgraphApolloServer extends ApolloServer<Context> {
     super(options);
   }
 
-  override async executeHTTPGraphQLRequest({
-    httpGraphQLRequest,
-    context,
-  }: {
-    httpGraphQLRequest: HTTPGraphQLRequest;
-    context: ContextThunk<Context>;
-  }): Promise<HTTPGraphQLResponse> {
-    const refusal = queryTextRefusal(httpGraphQLRequest, this.maxQueryBytes);
-    return super.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: refusal === undefined ? context : () => Promise.reject(refusal),
-    });
+  override executeHTTPGraphQLRequest(
+    request: Parameters<ApolloServer<Context>['executeHTTPGraphQLRequest']>[0],
+  ): Promise<HTTPGraphQLResponse> {
+    const refusal = queryTextRefusal(request.httpGraphQLRequest, this.maxQueryBytes);
+    return super.executeHTTPGraphQLRequest(
+      refusal === undefined ? request : { ...request, context: () => Promise.reject(refusal) },
+    );
   }
 }

@@ -9,19 +9,10 @@ import { parseJsonObject } from '../utils/json';
 import { createCallerGone } from './caller-gone';
 import { refusalOf } from './refusals';
 
-/** Where the GraphQL endpoint is served. */
 export const GRAPHQL_PATH = '/graphql';
 
 /** Methods of the GraphQL endpoint (OPTIONS for CORS preflights). */
 export const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'];
-
-/** What the GraphQL route is made of. */
-export interface GraphQLRouteOptions {
-  readonly apollo: ApolloServer<Context>;
-  readonly context: ContextFunction<[ContextArgs], Context>;
-  readonly telemetry: Telemetry;
-  readonly maxBodyBytes: number;
-}
 
 /**
  * `/graphql`: GET and POST through Apollo Server, observed from the request's arrival (so a body
@@ -30,7 +21,10 @@ export interface GraphQLRouteOptions {
  */
 export function registerGraphQLRoute(
   fastify: FastifyInstance,
-  { apollo, context, telemetry, maxBodyBytes }: GraphQLRouteOptions,
+  apollo: ApolloServer<Context>,
+  context: ContextFunction<[ContextArgs], Context>,
+  telemetry: Telemetry,
+  maxBodyBytes: number,
 ): void {
   const observations = new WeakMap<FastifyRequest, RequestObservation>();
   const observationOf = (request: FastifyRequest) => observations.get(request);

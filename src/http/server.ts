@@ -198,7 +198,7 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
   for (const path of registerOperationsRoutes(fastify, readiness, mainMetrics)) {
     allowedMethods.set(path, PROBE_METHODS);
   }
-  registerGraphQLRoute(fastify, { apollo, context, telemetry, maxBodyBytes });
+  registerGraphQLRoute(fastify, apollo, context, telemetry, maxBodyBytes);
 
   fastify.setNotFoundHandler(async (request) => {
     const path = request.url.split('?', 1)[0] ?? '/';

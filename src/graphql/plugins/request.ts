@@ -2,15 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context';
 
-/** The response header that carries the request id. */
 export const REQUEST_ID_HEADER = 'x-request-id';
-
-/**
- * The `Cache-Control` of every GraphQL answer: an answer carries a session URL meant for one
- * customer. Apollo's cache control plugin is disabled (this schema has no cache hints, and it
- * runs a hook on every resolved field).
- */
-const GRAPHQL_CACHE_CONTROL = 'no-store';
 
 /** What the server's telemetry learns from Apollo Server about one request. */
 export interface GraphQLObserver {
@@ -46,7 +38,9 @@ export function requestPlugin(observer?: GraphQLObserver): ApolloServerPlugin<Co
         },
         async willSendResponse({ response, contextValue }) {
           response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
-          response.http.headers.set('cache-control', GRAPHQL_CACHE_CONTROL);
+          // An answer carries a session URL meant for one customer. Apollo's cache control plugin
+          // is disabled (this schema has no cache hints, and it runs a hook on every field).
+          response.http.headers.set('cache-control', 'no-store');
           if (response.body.kind !== 'single') return;
           const { errors } = response.body.singleResult;
           if (errors === undefined) return;
