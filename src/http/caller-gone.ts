@@ -42,8 +42,7 @@ export function createCallerGone(req: IncomingMessage, res: ServerResponse): Abo
     }, SECOND_PROBE_MS).unref();
   };
   const settle = () => {
-    clearTimeout(probe);
-    clearInterval(probe);
+    clearTimeout(probe); // Node's clearTimeout clears an interval too.
     socket.off('end', onFin);
   };
   if (res.closed) {

@@ -108,12 +108,10 @@ export class SyncteraClient {
   ): Promise<CreateDocumentVerificationSessionPayload> {
     const { authorization, upstream } = this.options;
     if (!authorization.ok) throw new UnauthenticatedError(authorization.refusal);
-    const { apiKeyScanner } = upstream;
-    const token = authorization.credential;
     const body = toSessionRequestBody(input);
     const call: SessionCall = {
       authorization: authorization.header,
-      credential: () => apiKeyScanner ?? new CredentialScanner(token),
+      credential: () => upstream.apiKeyScanner ?? new CredentialScanner(authorization.credential),
       idempotencyKey,
       body,
       json: JSON.stringify(body),

@@ -1,6 +1,4 @@
-/**
- * The upstream's JSON shapes and the one mapping between them and the GraphQL types, both ways.
- */
+/** The upstream's JSON shapes and the one mapping between them and the GraphQL types. */
 import { BadUserInputError } from '../verification/errors';
 import { type UpstreamProblem } from './upstream-errors';
 import type { CreateDocumentVerificationSessionInput } from '../verification/create-document-verification-session.input';
@@ -79,17 +77,14 @@ export class MismatchedUpstreamAnswer extends InvalidUpstreamAnswer {
 }
 
 /**
- * Longest `session_id` or `id` passed on. Both go back to the caller as GraphQL IDs, into logs
- * and into the caller's next request (/verifications/verify): 255 is the bound this subgraph
- * already puts on an idempotency key, room enough for any prefixed or UUID-based id, and far
- * below anything that could carry a body or a stack trace.
+ * Longest `session_id` or `id` passed on (to the caller, the logs, the caller's next request): the
+ * idempotency key's bound, room for any prefixed or UUID id, far below a body or a stack trace.
  */
 export const MAX_UPSTREAM_ID = 255;
 
 /**
- * Longest session `url` passed on. The url is shared with an end customer (a link in a text
- * message or a page); 2,048 characters is the length the web has long treated as the safe
- * limit for a link, and leaves room for a signed query string.
+ * Longest session `url` passed on, a link shared with an end customer: the web's long-standing
+ * safe length for a link, with room for a signed query string.
  */
 export const MAX_SESSION_URL = 2048;
 
