@@ -3,6 +3,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Duplex } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { requestIdOf } from '../graphql/context';
+import { REQUEST_ID_HEADER } from '../graphql/plugins/request';
 
 /** A request the HTTP layer refuses before GraphQL sees it; `headers` go with the answer. */
 export class HttpError extends Error {
@@ -25,7 +26,7 @@ function refusalBody(message: string, code: string, requestId: string) {
 export function sendRefusal(reply: FastifyReply, refusal: HttpError, requestId: string) {
   return reply
     .code(refusal.status)
-    .header('x-request-id', requestId)
+    .header(REQUEST_ID_HEADER, requestId)
     .headers(refusal.headers)
     .send(refusalBody(refusal.message, refusal.code, requestId));
 }
@@ -99,9 +100,16 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   answerOnSocket(socket, refusal, requestId);
 }
 
-/** Node hands a CONNECT over with its bare socket: this server is no proxy, so it refuses it. */
-export function answerConnect(req: IncomingMessage, socket: Duplex): void {
-  const refusal = methodNotAllowed(req.method ?? 'CONNECT', ['GET', 'POST', 'OPTIONS']);
+/**
+ * Node hands a CONNECT over with its bare socket: this server is no proxy, so it refuses it,
+ * naming the methods of `allow`.
+ */
+export function answerConnect(
+  req: IncomingMessage,
+  socket: Duplex,
+  allow: readonly string[],
+): void {
+  const refusal = methodNotAllowed(req.method ?? 'CONNECT', allow);
   answerOnSocket(socket, refusal, requestIdOf(req));
 }
 
@@ -115,7 +123,7 @@ function answerOnSocket(socket: Duplex, refusal: HttpError, requestId: string): 
       // As Apollo Server sends its JSON.
       'content-type: application/json; charset=utf-8\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
-      `x-request-id: ${requestId}\r\n` +
+      `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
       headers +
       'connection: close\r\n\r\n' +
       body,

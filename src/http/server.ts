@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -155,7 +156,9 @@ export async function createServer(options: ServerOptions): Promise<SubgraphServ
     expectationFailed.add(req);
     fastify.routing(req, res);
   });
-  httpServer.on('connect', answerConnect);
+  httpServer.on('connect', (req: IncomingMessage, socket: Duplex) =>
+    answerConnect(req, socket, GRAPHQL_METHODS),
+  );
 
   const apollo = createApolloServer({
     production: config.production,

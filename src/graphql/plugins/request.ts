@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { Context } from '../context';
+import { type Context, SUBGRAPH_REQUEST_HEADERS } from '../context';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+/** The request id's header: read from the request, written on every answer. */
+export const REQUEST_ID_HEADER = SUBGRAPH_REQUEST_HEADERS.requestId;
 
 /** What the server's telemetry learns from Apollo Server about one request. */
 export interface GraphQLObserver {
