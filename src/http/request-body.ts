@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseJsonOrUndefined } from '../utils/json';
 import { HttpError } from './refusals';
 
 /** `application/json` and `application/*+json`, with any parameters. */
@@ -12,14 +13,13 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json(?![\w.+-])/i;
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (_request, text, done) => {
-    let body: unknown;
-    try {
-      body = JSON.parse(text as string);
-    } catch {
+    // JSON text never parses to undefined: undefined is the parse failing.
+    const body = parseJsonOrUndefined(text as string);
+    if (body === undefined) {
       done(new HttpError(400, 'BAD_USER_INPUT', 'The request body is not valid JSON.'), undefined);
-      return;
+    } else {
+      done(null, body);
     }
-    done(null, body);
   });
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 }
