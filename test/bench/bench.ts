@@ -17,10 +17,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runCpuBench } from './cpu';
 import type { LoadResult, SequentialResult } from './load-job';
 import {
+  bareProxySpec,
+  emulatorSpec,
   type LoadGenerator,
   type ServerProcess,
   startLoadGenerator,
   startServer,
+  SUBGRAPH_SCRIPT,
+  subgraphSpec,
 } from './processes';
 import {
   type BenchFigures,
@@ -35,8 +39,6 @@ import {
   toReport,
 } from './report';
 import { type Api, BENCH_BASE_PATH } from './workload';
-
-const ROOT = resolve(__dirname, '../../..');
 
 interface Settings {
   /** Times each target takes its turn per scenario. */
@@ -103,36 +105,17 @@ async function startServers(
     return server;
   };
   try {
-    const emulator = await start({
-      name: 'emulator',
-      script: resolve(ROOT, 'dist/emulator/main.js'),
-      env: (port) => ({
-        EMULATOR_PORT: String(port),
-        EMULATOR_LATENCY_MS: String(scenario.upstreamLatencyMs),
-      }),
-    });
+    const emulator = await start(emulatorSpec(scenario.upstreamLatencyMs));
     const upstreamUrl = emulator.origin + BENCH_BASE_PATH;
     const [bareProxy, subgraph, restDataSource] = await Promise.all([
-      start({
-        name: 'bare proxy',
-        script: resolve(__dirname, 'bare-proxy.js'),
-        env: (port) => ({ PORT: String(port), UPSTREAM_ORIGIN: emulator.origin }),
-      }),
-      // The subgraph as deployed: production mode, default log level, logs written to /dev/null.
-      start({
-        name: 'subgraph',
-        script: resolve(ROOT, 'dist/main.js'),
-        env: (port) => ({
-          PORT: String(port),
-          NODE_ENV: 'production',
-          SYNCTERA_BASE_URL: upstreamUrl,
-          // Stopped between scenarios: no drain for routers that are not there.
-          SHUTDOWN_DELAY_MS: '0',
-          ...subgraphEnv,
+      start(bareProxySpec(emulator.origin)),
+      start(
+        subgraphSpec('subgraph', SUBGRAPH_SCRIPT, upstreamUrl, {
+          env: subgraphEnv,
+          nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+          collectsGarbage: true,
         }),
-        nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
-        collectsGarbage: true,
-      }),
+      ),
       start({
         name: 'RESTDataSource server',
         script: resolve(__dirname, 'rest-datasource-server.js'),

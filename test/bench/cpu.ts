@@ -11,15 +11,17 @@
 import { resolve } from 'node:path';
 import type { LoadResult } from './load-job';
 import {
+  bareProxySpec,
+  emulatorSpec,
   type LoadGenerator,
   type ServerProcess,
   startLoadGenerator,
   startServer,
+  SUBGRAPH_SCRIPT,
+  subgraphSpec,
 } from './processes';
 import { percentile } from './report';
 import { type Api, BENCH_BASE_PATH } from './workload';
-
-const ROOT = resolve(__dirname, '../../..');
 
 interface CpuSettings {
   readonly rounds: number;
@@ -49,38 +51,13 @@ async function startTargets(baselines: readonly string[]): Promise<{
   emulator: ServerProcess;
   targets: Target[];
 }> {
-  const emulator = await startServer({
-    name: 'emulator',
-    script: resolve(ROOT, 'dist/emulator/main.js'),
-    env: (port) => ({ EMULATOR_PORT: String(port) }),
-  });
+  const emulator = await startServer(emulatorSpec());
   const upstreamUrl = emulator.origin + BENCH_BASE_PATH;
   const subgraph = (name: string, script: string) =>
-    startServer({
-      name,
-      script,
-      env: (port) => ({
-        PORT: String(port),
-        NODE_ENV: 'production',
-        SYNCTERA_BASE_URL: upstreamUrl,
-        SHUTDOWN_DELAY_MS: '0',
-      }),
-    });
+    startServer(subgraphSpec(name, script, upstreamUrl));
   const targets: Target[] = [
-    {
-      name: 'bare proxy',
-      api: 'rest',
-      server: await startServer({
-        name: 'bare proxy',
-        script: resolve(__dirname, 'bare-proxy.js'),
-        env: (port) => ({ PORT: String(port), UPSTREAM_ORIGIN: emulator.origin }),
-      }),
-    },
-    {
-      name: 'subgraph',
-      api: 'graphql',
-      server: await subgraph('subgraph', resolve(ROOT, 'dist/main.js')),
-    },
+    { name: 'bare proxy', api: 'rest', server: await startServer(bareProxySpec(emulator.origin)) },
+    { name: 'subgraph', api: 'graphql', server: await subgraph('subgraph', SUBGRAPH_SCRIPT) },
   ];
   for (const [index, script] of baselines.entries()) {
     const name = baselines.length === 1 ? 'baseline' : `baseline ${index + 1}`;

@@ -40,6 +40,58 @@ export interface ServerSpec {
   readonly collectsGarbage?: boolean;
 }
 
+/** The checkout the benchmark runs from (the tools are built to `.tools/test/bench`). */
+const ROOT = resolve(__dirname, '../../..');
+
+/** This checkout's subgraph build. */
+export const SUBGRAPH_SCRIPT = resolve(ROOT, 'dist/main.js');
+
+/** The emulator, answering each session after `latencyMs`. */
+export function emulatorSpec(latencyMs = 0): ServerSpec {
+  return {
+    name: 'emulator',
+    script: resolve(ROOT, 'dist/emulator/main.js'),
+    env: (port) => ({ EMULATOR_PORT: String(port), EMULATOR_LATENCY_MS: String(latencyMs) }),
+  };
+}
+
+/** The bare undici proxy in front of `upstreamOrigin`. */
+export function bareProxySpec(upstreamOrigin: string): ServerSpec {
+  return {
+    name: 'bare proxy',
+    script: resolve(__dirname, 'bare-proxy.js'),
+    env: (port) => ({ PORT: String(port), UPSTREAM_ORIGIN: upstreamOrigin }),
+  };
+}
+
+/**
+ * A subgraph build (`script`) as deployed, in front of `upstreamUrl`: production mode, the default
+ * log level, logs written to /dev/null; stopped between runs, so no drain for routers that are
+ * not there. `env` adds variables.
+ */
+export function subgraphSpec(
+  name: string,
+  script: string,
+  upstreamUrl: string,
+  options: Pick<ServerSpec, 'nodeArgs' | 'collectsGarbage'> & {
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
+): ServerSpec {
+  return {
+    name,
+    script,
+    env: (port) => ({
+      PORT: String(port),
+      NODE_ENV: 'production',
+      SYNCTERA_BASE_URL: upstreamUrl,
+      SHUTDOWN_DELAY_MS: '0',
+      ...options.env,
+    }),
+    nodeArgs: options.nodeArgs,
+    collectsGarbage: options.collectsGarbage,
+  };
+}
+
 const READY_TIMEOUT_MS = 30_000;
 const GC_TIMEOUT_MS = 10_000;
 
